@@ -1,0 +1,62 @@
+# Baton: `make run` serves the demo, `make test` runs every test. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST := 127.0.0.1
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+export FLASK_APP := wsgi
+
+.PHONY: run install install-test test test-fast lint format screenshots bench clean
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v "location is ignored" || true
+	$(BIN)/pip install --quiet -e . 2>&1 | grep -v "location is ignored" || true
+	$(BIN)/python -c "import flask, flask_smorest, psycopg" 
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]' 2>&1 | grep -v "location is ignored" || true
+	$(BIN)/python -c "import pytest, xdist, pytest_timeout, hypothesis, schemathesis, playwright"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	@$(BIN)/python -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); \
+	  r=s.connect_ex(('$(HOST)', $(PORT))); sys.exit('Port $(PORT) on $(HOST) is taken: stop what uses it, or run PORT=5001 make run' if r==0 else 0)"
+	$(BIN)/flask ledger init-db
+	$(BIN)/flask ledger seed-demo --if-empty
+	@$(BIN)/flask ledger demo-logins --url http://$(HOST):$(PORT)/
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# Lint, then the fast tests in parallel, then the heavy groups serially, then the browser.
+test: install-test
+	$(BIN)/ruff check .
+	$(PYTEST) -m "not heavy and not browser" -n 2 --dist loadgroup
+	$(PYTEST) -m "heavy" ; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
+	$(PYTEST) -m "browser" ; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
+
+test-fast: install-test
+	$(PYTEST) -m "not heavy and not browser" -n 2 --dist loadgroup
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+screenshots:
+	mkdir -p docs/screenshots
+	cp build/screenshots/*.png docs/screenshots/
+
+bench: install-test
+	$(BIN)/python -m bench.award_path
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache

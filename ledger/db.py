@@ -1,0 +1,114 @@
+"""Database handle, engine settings and the one way to open a write transaction."""
+
+from __future__ import annotations
+
+import contextvars
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import DeclarativeBase
+
+from ledger.errors import Busy
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+db = SQLAlchemy(model_class=Base)
+
+T = TypeVar("T")
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+POSTGRES_LOCK_TIMEOUT = "10s"
+ATTEMPTS = 3
+
+# Set while write_transaction() opens its transaction, read by the SQLite begin hook.
+_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("baton_immediate", default=False)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.split(".")[0] not in {"sqlite3", "pysqlite2"}:
+        return
+    # Take transaction control away from pysqlite so that BEGIN is ours to emit.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
+
+
+def is_sqlite() -> bool:
+    return db.engine.dialect.name == "sqlite"
+
+
+def _is_transient(error: DBAPIError) -> bool:
+    """Tell whether retrying the whole transaction may succeed."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate in {"40001", "40P01"}:  # serialization failure, deadlock detected
+        return True
+    if isinstance(error, OperationalError):
+        text = str(error.orig).lower()
+        return "database is locked" in text or "database is busy" in text
+    return False
+
+
+@contextmanager
+def _transaction() -> Iterator[None]:
+    session = db.session
+    # A read earlier in the request may have opened a deferred transaction; end it so
+    # that the write starts with BEGIN IMMEDIATE and a fresh snapshot.
+    session.rollback()
+    token = _immediate.set(True)
+    try:
+        connection = session.connection()
+    finally:
+        _immediate.reset(token)
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{POSTGRES_LOCK_TIMEOUT}'")
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def write_transaction(work: Callable[[], T], *, attempts: int = ATTEMPTS) -> T:
+    """Run `work` in one write transaction, retrying deadlocks and busy databases."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with _transaction():
+                return work()
+        except DBAPIError as error:
+            if not _is_transient(error):
+                raise
+            if attempt == attempts:
+                raise Busy() from error
+            time.sleep(random.uniform(0.005, 0.05) * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,133 @@
+"""Domain errors: each names the rule that refused an operation."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+_BY_CODE: dict[str, type[LedgerError]] = {}
+
+
+class LedgerError(Exception):
+    """A refusal decided by a ledger rule; `code` is stable and documented."""
+
+    code: ClassVar[str] = "ledger_error"
+    default_message: ClassVar[str] = "The ledger refused the operation."
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _BY_CODE[cls.code] = cls
+
+    def __init__(self, message: str | None = None, **details: Any) -> None:
+        self.message = message or self.default_message
+        self.details = details
+        self.replayed = False
+        super().__init__(self.message)
+
+    def to_document(self) -> dict[str, Any]:
+        document: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.details:
+            document["details"] = self.details
+        return document
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> LedgerError:
+        """Rebuild a stored rejection so that a replay raises what the first try raised."""
+        error_class = _BY_CODE.get(document["code"], LedgerError)
+        error = error_class(document["message"], **document.get("details", {}))
+        error.replayed = True
+        return error
+
+
+class ValidationFailed(LedgerError):
+    code = "validation_error"
+    default_message = "The request is not valid."
+
+
+class NotFound(LedgerError):
+    code = "not_found"
+    default_message = "No such object."
+
+
+class Forbidden(LedgerError):
+    code = "forbidden"
+    default_message = "You may not do this."
+
+
+class SelfAward(LedgerError):
+    code = "self_award"
+    default_message = "You cannot award points to yourself."
+
+
+class InsufficientAllowance(LedgerError):
+    code = "insufficient_allowance"
+    default_message = "Your allowance for this period is too small for this award."
+
+
+class UnknownRecipient(LedgerError):
+    code = "unknown_recipient"
+    default_message = "A recipient is not in the directory."
+
+
+class RecipientInactive(LedgerError):
+    code = "recipient_inactive"
+    default_message = "A recipient is inactive or cannot receive points."
+
+
+class DuplicateRecipient(LedgerError):
+    code = "duplicate_recipient"
+    default_message = "A recipient is named twice."
+
+
+class PairCapReached(LedgerError):
+    code = "pair_cap_reached"
+    default_message = "You have given this person the most points allowed this period."
+
+
+class PeriodClosed(LedgerError):
+    code = "period_closed"
+    default_message = "The period is closed."
+
+
+class AlreadyReversed(LedgerError):
+    code = "already_reversed"
+    default_message = "The award has already been reversed."
+
+
+class AlreadyConverted(LedgerError):
+    code = "already_converted"
+    default_message = "Part of the award has already been paid out by a bonus run."
+
+
+class AlreadyCommitted(LedgerError):
+    code = "already_committed"
+    default_message = "The bonus run has already been committed."
+
+
+class DraftStale(LedgerError):
+    code = "draft_stale"
+    default_message = "The bonus run changed since its preview; review it again."
+
+
+class EmptyRun(LedgerError):
+    code = "empty_run"
+    default_message = "No one in scope has points to convert in this window."
+
+
+class CannotChangeSelf(LedgerError):
+    code = "cannot_change_self"
+    default_message = "You cannot deactivate or demote yourself or the last admin."
+
+
+class IdempotencyKeyReused(LedgerError):
+    code = "idempotency_key_reused"
+    default_message = "This idempotency key was already used for a different request."
+
+
+class IdempotencyInFlight(LedgerError):
+    code = "idempotency_in_flight"
+    default_message = "A request with this idempotency key is still being processed."
+
+
+class Busy(LedgerError):
+    code = "busy"
+    default_message = "The ledger is busy; try again shortly."

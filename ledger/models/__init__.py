@@ -1,0 +1,41 @@
+"""Every table of the ledger, importable from one place."""
+
+from ledger.models.audit import AuditEvent, Seal
+from ledger.models.awards import DIRECTIONS, Award, AwardLine, Reversal, ServiceKind
+from ledger.models.ledger import (
+    ACCOUNT_KINDS,
+    SYSTEM_ACCOUNT_KINDS,
+    Account,
+    Operation,
+    Period,
+    Policy,
+    Transfer,
+)
+from ledger.models.people import ROLES, USER_KINDS, Department, User
+from ledger.models.tokens import SCOPES, ApiToken
+
+APPEND_ONLY_TABLES = ("transfers", "awards", "award_lines", "reversals", "audit_events", "seals")
+
+__all__ = [
+    "ACCOUNT_KINDS",
+    "APPEND_ONLY_TABLES",
+    "DIRECTIONS",
+    "ROLES",
+    "SCOPES",
+    "SYSTEM_ACCOUNT_KINDS",
+    "USER_KINDS",
+    "Account",
+    "ApiToken",
+    "AuditEvent",
+    "Award",
+    "AwardLine",
+    "Department",
+    "Operation",
+    "Period",
+    "Policy",
+    "Reversal",
+    "Seal",
+    "ServiceKind",
+    "Transfer",
+    "User",
+]

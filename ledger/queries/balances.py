@@ -1,0 +1,109 @@
+"""Balances in O(1) from the materialized rows, and account statements with running balances."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select
+
+from ledger import settings
+from ledger.calendar import period_bounds
+from ledger.db import db
+from ledger.documents import timestamp
+from ledger.models import Account, Period, Transfer
+from ledger.postings import active_reports, current_period_key, policy_for
+
+
+def balances(user_id: int, now: datetime) -> dict:
+    """Return a person's balances for the period holding `now`; reads never write."""
+    zone = settings.timezone()
+    key = current_period_key(now, zone)
+    period = db.session.scalars(select(Period).where(Period.key == key)).first()
+    allowance = None
+    if period is not None:
+        allowance = db.session.scalars(
+            select(Account).where(
+                Account.user_id == user_id,
+                Account.kind == "allowance",
+                Account.period_id == period.id,
+            )
+        ).first()
+    if allowance is not None:
+        total = _credited(allowance.id)
+        remaining = allowance.balance
+    else:
+        # Before the grant, show the entitlement the first write will grant.
+        if period is not None:
+            base, boost = period.base_allowance, period.manager_boost
+        else:
+            policy = policy_for(period_bounds(key, zone)[0].date())
+            base, boost = policy.base_allowance, policy.manager_boost
+        total = remaining = base + boost * active_reports(user_id)
+    earned = db.session.scalars(
+        select(Account).where(Account.user_id == user_id, Account.kind == "earned")
+    ).first()
+    return {
+        "period": key,
+        "allowance_total": total,
+        "allowance_remaining": remaining,
+        "earned_unconverted": earned.balance if earned else 0,
+        "earned_lifetime": _received(earned.id) if earned else 0,
+    }
+
+
+def _credited(account_id: int) -> int:
+    """Points granted or topped up into an allowance (what it started with)."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Transfer.amount), 0)).where(
+            Transfer.credit_account_id == account_id, Transfer.kind.in_(("grant", "top_up"))
+        )
+    )
+
+
+def _received(account_id: int) -> int:
+    """Points received by awards, less the awards reversed."""
+    signed = case((Transfer.kind == "award", Transfer.amount), else_=-Transfer.amount)
+    return db.session.scalar(
+        select(func.coalesce(func.sum(signed), 0)).where(
+            or_(
+                and_(Transfer.credit_account_id == account_id, Transfer.kind == "award"),
+                and_(Transfer.debit_account_id == account_id, Transfer.kind == "reversal"),
+            )
+        )
+    )
+
+
+def statement(account_id: int, *, limit: int = 500) -> list[dict]:
+    """Return an account's entries, oldest first, each with the running balance."""
+    rows = db.session.execute(
+        select(
+            Transfer.id,
+            Transfer.kind,
+            Transfer.amount,
+            Transfer.memo,
+            Transfer.created_at,
+            Transfer.award_line_id,
+            case((Transfer.credit_account_id == account_id, 1), else_=-1).label("sign"),
+        )
+        .where(
+            or_(Transfer.debit_account_id == account_id, Transfer.credit_account_id == account_id)
+        )
+        .order_by(Transfer.id)
+        .limit(limit)
+    ).all()
+    running = 0
+    entries = []
+    for row in rows:
+        running += row.sign * row.amount
+        entries.append(
+            {
+                "id": row.id,
+                "kind": row.kind,
+                "amount": row.sign * row.amount,
+                "balance": running,
+                "memo": row.memo,
+                "award_line_id": row.award_line_id,
+                "created_at": timestamp(row.created_at),
+            }
+        )
+    return entries

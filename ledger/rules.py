@@ -1,0 +1,116 @@
+"""The rules an award obeys: pure functions, no database, no app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ledger.errors import (
+    DuplicateRecipient,
+    InsufficientAllowance,
+    PairCapReached,
+    SelfAward,
+    ValidationFailed,
+)
+
+MIN_RECIPIENTS = 1
+MAX_RECIPIENTS = 20
+MIN_MESSAGE = 10
+MAX_MESSAGE = 1000
+
+
+@dataclass(frozen=True)
+class AwardRequest:
+    giver_id: int
+    recipient_ids: tuple[int, ...]
+    points: int
+    message: str
+    service_kind: str
+
+
+def check_award_shape(
+    request: AwardRequest, *, max_points: int, service_kinds: Iterable[str]
+) -> None:
+    """Refuse an award whose own fields break a rule, before any row is read or locked."""
+    count = len(request.recipient_ids)
+    if not MIN_RECIPIENTS <= count <= MAX_RECIPIENTS:
+        raise ValidationFailed(
+            f"Name between {MIN_RECIPIENTS} and {MAX_RECIPIENTS} recipients; you named {count}.",
+            field="recipients",
+        )
+    if len(set(request.recipient_ids)) != count:
+        raise DuplicateRecipient(
+            "Each recipient may be named only once in an award.",
+            index=first_duplicate_index(request.recipient_ids),
+        )
+    if request.giver_id in request.recipient_ids:
+        raise SelfAward(index=request.recipient_ids.index(request.giver_id))
+    if isinstance(request.points, bool) or not isinstance(request.points, int):
+        raise ValidationFailed("Points must be a whole number.", field="points")
+    if not 1 <= request.points <= max_points:
+        raise ValidationFailed(
+            f"Points per recipient must be between 1 and {max_points}.",
+            field="points",
+            maximum=max_points,
+        )
+    length = len(request.message.strip())
+    if not MIN_MESSAGE <= length <= MAX_MESSAGE:
+        raise ValidationFailed(
+            f"Write a message of {MIN_MESSAGE} to {MAX_MESSAGE} characters "
+            "saying how they served you.",
+            field="message",
+        )
+    if request.service_kind not in set(service_kinds):
+        raise ValidationFailed(
+            f"Unknown service kind {request.service_kind!r}.", field="service_kind"
+        )
+
+
+def first_duplicate_index(values: Sequence[object]) -> int:
+    seen: set[object] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            return index
+        seen.add(value)
+    return -1
+
+
+def award_cost(points: int, recipients: int) -> int:
+    """Return what the giver pays: the points are given to each recipient."""
+    return points * recipients
+
+
+def check_allowance(remaining: int, cost: int) -> None:
+    if cost > remaining:
+        raise InsufficientAllowance(
+            f"This award costs {cost} points and you have {remaining} left this period.",
+            cost=cost,
+            remaining=remaining,
+        )
+
+
+def check_pair_cap(already_given: int, points: int, cap: int | None, recipient_id: int) -> None:
+    if cap is not None and already_given + points > cap:
+        raise PairCapReached(
+            f"You may give one person at most {cap} points a period; "
+            f"you have given them {already_given}.",
+            recipient=recipient_id,
+            cap=cap,
+            given=already_given,
+        )
+
+
+def direction(
+    giver_id: int, recipient_id: int, recipient_chain: Iterable[int], giver_chain: Iterable[int]
+) -> str:
+    """Name how the recipient served the giver, from each one's chain of managers."""
+    if giver_id in set(recipient_chain):
+        return "up"  # the giver is above the recipient
+    if recipient_id in set(giver_chain):
+        return "down"  # the giver is below the recipient
+    return "lateral"
+
+
+def allowance_entitlement(base: int, boost: int, active_reports: int) -> int:
+    """Return the allowance granted for a period: base plus a boost per active report."""
+    return base + boost * active_reports

@@ -1,0 +1,201 @@
+"""Give an award: the giver pays points to each recipient from this period's allowance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+
+from ledger import rules, settings
+from ledger.db import db
+from ledger.documents import award_document
+from ledger.errors import (
+    DuplicateRecipient,
+    Forbidden,
+    PeriodClosed,
+    RecipientInactive,
+    UnknownRecipient,
+    ValidationFailed,
+)
+from ledger.models import Award, AwardLine, ServiceKind, User
+from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
+from ledger.postings import (
+    Move,
+    current_period_key,
+    ensure_allowance,
+    ensure_earned,
+    ensure_period,
+    post,
+)
+from ledger.queries.org import managers_above
+
+
+def award_points(
+    *,
+    giver: int | str,
+    recipients: Sequence[int | str],
+    points: int,
+    message: str,
+    service_kind: str,
+    now: datetime,
+    actor: Actor | None = None,
+    idempotency: IdempotencyKey | None = None,
+) -> OperationResult:
+    """Give `points` to each recipient, paid from the giver's allowance; all or nothing."""
+
+    def body(ctx):
+        giver_user = _resolve_giver(giver)
+        people = _resolve_recipients(recipients)
+        request = rules.AwardRequest(
+            giver_id=giver_user.id,
+            recipient_ids=tuple(person.id for person in people),
+            points=points,
+            message=message,
+            service_kind=service_kind,
+        )
+        zone = settings.timezone()
+        period = ensure_period(current_period_key(now, zone), zone, lock=True)
+        rules.check_award_shape(
+            request, max_points=period.max_points_per_recipient, service_kinds=_active_kinds()
+        )
+        for index, person in enumerate(people):
+            if not person.can_receive:
+                raise RecipientInactive(f"{person.name} cannot receive points.", index=index)
+        if period.closed_at is not None:
+            raise PeriodClosed(f"Period {period.key} is closed; no more awards count in it.")
+
+        allowance = ensure_allowance(ctx, giver_user.id, period)
+        chains = managers_above([giver_user.id, *request.recipient_ids])
+        award_id = db.session.execute(
+            insert(Award)
+            .values(
+                operation_id=ctx.operation_id,
+                giver_id=giver_user.id,
+                actor_id=(actor.user_id if actor and actor.user_id else giver_user.id),
+                period_id=period.id,
+                service_kind=service_kind,
+                message=message.strip(),
+                points_per_recipient=points,
+                points_total=points * len(people),
+                created_at=now,
+            )
+            .returning(Award.id)
+        ).scalar_one()
+        line_rows = [
+            {
+                "award_id": award_id,
+                "recipient_id": person.id,
+                "giver_id": giver_user.id,
+                "points": points,
+                "service_kind": service_kind,
+                "created_at": now,
+                "direction": rules.direction(
+                    giver_user.id, person.id, chains[person.id], chains[giver_user.id]
+                ),
+                "cross_department": person.department_id != giver_user.department_id,
+            }
+            for person in people
+        ]
+        line_ids = (
+            db.session.execute(
+                insert(AwardLine).returning(AwardLine.id, sort_by_parameter_order=True), line_rows
+            )
+            .scalars()
+            .all()
+        )
+        moves = [
+            Move(allowance, ensure_earned(person.id), points, "award", award_line_id=line_id)
+            for person, line_id in sorted(
+                zip(people, line_ids, strict=True), key=lambda pair: pair[0].id
+            )
+        ]
+        post(ctx, moves)
+        if period.pair_cap is not None:
+            _check_pair_caps(giver_user.id, request.recipient_ids, period, points)
+
+        document = award_document(
+            award_id=award_id,
+            giver=giver_user,
+            lines=[
+                (person, points, row["direction"], row["cross_department"])
+                for person, row in zip(people, line_rows, strict=True)
+            ],
+            message=message.strip(),
+            service_kind=service_kind,
+            period=period.key,
+            created_at=now,
+            reversed_=False,
+        )
+        return Outcome(
+            document,
+            "award",
+            award_id,
+            {"points_total": points * len(people), "recipients": len(people)},
+        )
+
+    return run_operation(
+        "award", body, now=now, actor=actor or Actor(None), idempotency=idempotency
+    )
+
+
+def _resolve_giver(giver: int | str) -> User:
+    user = _find_user(giver)
+    if user is None:
+        raise UnknownRecipient("The giver is not in the directory.", field="giver")
+    if not user.active or user.kind != "person":
+        raise Forbidden("Only active people can give awards.")
+    return user
+
+
+def _resolve_recipients(recipients: Sequence[int | str]) -> list[User]:
+    if not 1 <= len(recipients) <= rules.MAX_RECIPIENTS:
+        raise ValidationFailed(
+            f"Name between 1 and {rules.MAX_RECIPIENTS} recipients; you named {len(recipients)}.",
+            field="recipients",
+        )
+    ids = [value for value in recipients if isinstance(value, int)]
+    emails = [value.strip().lower() for value in recipients if isinstance(value, str)]
+    found = db.session.scalars(select(User).where(User.id.in_(ids) | User.email.in_(emails))).all()
+    by_id = {user.id: user for user in found}
+    by_email = {user.email: user for user in found}
+    people = []
+    for index, value in enumerate(recipients):
+        person = by_id.get(value) if isinstance(value, int) else by_email.get(value.strip().lower())
+        if person is None:
+            raise UnknownRecipient(f"No one in the directory matches {value!r}.", index=index)
+        if person in people:
+            raise DuplicateRecipient(
+                f"{person.name} is named twice; name each recipient once.", index=index
+            )
+        people.append(person)
+    return people
+
+
+def _find_user(value: int | str) -> User | None:
+    if isinstance(value, int):
+        return db.session.get(User, value)
+    return db.session.scalars(select(User).where(User.email == value.strip().lower())).first()
+
+
+def _active_kinds() -> list[str]:
+    return list(db.session.scalars(select(ServiceKind.code).where(ServiceKind.active.is_(True))))
+
+
+def _check_pair_caps(giver_id, recipient_ids, period, points) -> None:
+    """Check the per-pair cap; the giver's allowance row is locked, so the sum is stable."""
+    given = dict(
+        db.session.execute(
+            select(AwardLine.recipient_id, func.sum(AwardLine.points))
+            .join(Award, Award.id == AwardLine.award_id)
+            .where(
+                Award.period_id == period.id,
+                AwardLine.giver_id == giver_id,
+                AwardLine.recipient_id.in_(recipient_ids),
+            )
+            .group_by(AwardLine.recipient_id)
+        ).all()
+    )
+    for recipient_id in recipient_ids:
+        already = given.get(recipient_id, 0) - points  # the sum includes this award
+        rules.check_pair_cap(already, points, period.pair_cap, recipient_id)

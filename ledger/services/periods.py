@@ -1,0 +1,127 @@
+"""Close periods: what is left of each allowance expires, and the accounts are sealed."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import insert, or_, select, update
+
+from ledger import calendar
+from ledger.db import db
+from ledger.errors import NotFound, ValidationFailed
+from ledger.models import Account, Period, Seal, Transfer
+from ledger.operations import Actor, OperationResult, Outcome, run_operation
+from ledger.postings import AccountRef, Move, post, system_account
+
+
+def close_period(
+    key: str | None, *, now: datetime, actor: Actor, force: bool = False
+) -> list[OperationResult]:
+    """Close one period, or every ended period still open; one operation per period."""
+    if key is not None:
+        if not calendar.is_period_key(key):
+            raise ValidationFailed(f"{key!r} is not a period: use YYYY-MM or YYYY-Qn.")
+        period = db.session.scalars(select(Period).where(Period.key == key)).first()
+        if period is None:
+            raise NotFound(f"Period {key} was never opened; there is nothing to close.")
+        if period.ends_at > now and not force:
+            raise ValidationFailed(
+                f"Period {key} has not ended yet; pass --force to close it early."
+            )
+        keys = [key]
+    else:
+        keys = list(
+            db.session.scalars(
+                select(Period.key)
+                .where(Period.closed_at.is_(None), Period.ends_at <= now)
+                .order_by(Period.starts_at)
+            )
+        )
+    db.session.rollback()
+    return [_close_one(period_key, now, actor) for period_key in keys]
+
+
+def _close_one(key: str, now: datetime, actor: Actor) -> OperationResult:
+    def body(ctx):
+        # The exclusive lock on the period row waits for awards holding it shared.
+        closed = db.session.execute(
+            update(Period)
+            .where(Period.key == key, Period.closed_at.is_(None))
+            .values(closed_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        period_id = db.session.scalar(select(Period.id).where(Period.key == key))
+        if not closed:
+            return Outcome(
+                {"period": key, "already_closed": True, "accounts": 0, "expired": 0}, "period", key
+            )
+        accounts = db.session.execute(
+            select(Account.id, Account.balance)
+            .where(Account.period_id == period_id, Account.closed_at.is_(None))
+            .order_by(Account.id)
+            .with_for_update()
+        ).all()
+        expired = system_account("expired")
+        post(
+            ctx,
+            [
+                Move(AccountRef(row.id, "allowance"), expired, row.balance, "expiry")
+                for row in accounts
+            ],
+        )
+        db.session.execute(
+            update(Account)
+            .where(Account.period_id == period_id, Account.closed_at.is_(None))
+            .values(closed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        for row in accounts:
+            _seal(ctx, row.id)
+        return Outcome(
+            {
+                "period": key,
+                "already_closed": False,
+                "accounts": len(accounts),
+                "expired": sum(row.balance for row in accounts),
+            },
+            "period",
+            key,
+        )
+
+    return run_operation("close_period", body, now=now, actor=actor)
+
+
+def account_digest(account_id: int) -> tuple[int, int, int, str]:
+    """Return (balance, version, transfer count, SHA-256) over an account's transfers."""
+    rows = db.session.execute(
+        select(Transfer.id, Transfer.debit_account_id, Transfer.credit_account_id, Transfer.amount)
+        .where(
+            or_(Transfer.debit_account_id == account_id, Transfer.credit_account_id == account_id)
+        )
+        .order_by(Transfer.id)
+    ).all()
+    digest = hashlib.sha256()
+    balance = 0
+    for row in rows:
+        digest.update(
+            f"{row.id}:{row.debit_account_id}:{row.credit_account_id}:{row.amount};".encode()
+        )
+        balance += row.amount if row.credit_account_id == account_id else -row.amount
+    version = db.session.scalar(select(Account.version).where(Account.id == account_id))
+    return balance, version, len(rows), digest.hexdigest()
+
+
+def _seal(ctx, account_id: int) -> None:
+    balance, version, count, digest = account_digest(account_id)
+    db.session.execute(
+        insert(Seal).values(
+            account_id=account_id,
+            operation_id=ctx.operation_id,
+            balance=balance,
+            version=version,
+            transfer_count=count,
+            digest=digest,
+            created_at=ctx.now,
+        )
+    )

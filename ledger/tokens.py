@@ -1,0 +1,162 @@
+"""API tokens: create (shown once), authenticate, revoke; rights are scopes ∩ role."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, select, update
+
+from ledger.db import db, write_transaction
+from ledger.documents import timestamp
+from ledger.errors import NotFound, ValidationFailed
+from ledger.models import SCOPES, ApiToken, User
+from ledger.operations import Actor, OperationResult, Outcome, run_operation
+
+PREFIX = "baton_"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+ROLE_SCOPES = {
+    "employee": frozenset({"read", "award"}),
+    "manager": frozenset({"read", "award", "manage"}),
+    "admin": frozenset({"read", "award", "manage", "admin"}),
+}
+
+
+@dataclass(frozen=True)
+class TokenPrincipal:
+    user_id: int
+    token_id: int
+    scopes: frozenset[str]
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def allowed_scopes(user: User) -> frozenset[str]:
+    """Return the scopes a person's role allows; on-behalf only for service accounts."""
+    scopes = ROLE_SCOPES.get(user.role, frozenset())
+    if user.kind == "service":
+        scopes = scopes | {"on-behalf"}
+    if user.kind == "bot":
+        scopes = scopes & {"read"}
+    return scopes if user.active else frozenset()
+
+
+def create_token(
+    user_id: int,
+    *,
+    name: str,
+    scopes: list[str],
+    now: datetime,
+    actor: Actor,
+    creator_is_admin: bool = False,
+    expires_days: int | None = None,
+) -> tuple[str, OperationResult]:
+    """Create a token and return it raw, once; only its hash is stored."""
+    raw = PREFIX + secrets.token_urlsafe(32)
+
+    def body(ctx):
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise NotFound("No such user.")
+        wanted = set(scopes)
+        unknown = wanted - set(SCOPES)
+        if unknown or not wanted:
+            raise ValidationFailed(f"Choose scopes among {', '.join(SCOPES)}.", field="scopes")
+        beyond = wanted - allowed_scopes(user)
+        if beyond:
+            raise ValidationFailed(
+                f"{user.name}'s role does not allow the scopes {', '.join(sorted(beyond))}.",
+                field="scopes",
+            )
+        if "on-behalf" in wanted and (not creator_is_admin or "award" not in wanted):
+            raise ValidationFailed(
+                "Only an admin may grant on-behalf, to a service account, together with award.",
+                field="scopes",
+            )
+        clean = (name or "").strip()
+        if not 1 <= len(clean) <= 100:
+            raise ValidationFailed("Name the token (1 to 100 characters).", field="name")
+        if expires_days is not None and not 1 <= expires_days <= 3650:
+            raise ValidationFailed("Expiry must be 1 to 3650 days.", field="expires_days")
+        expires_at = now + timedelta(days=expires_days) if expires_days else None
+        token_id = db.session.execute(
+            insert(ApiToken)
+            .values(
+                user_id=user.id,
+                name=clean,
+                token_hash=token_hash(raw),
+                hint=raw[:10],
+                scopes=" ".join(sorted(wanted)),
+                created_at=now,
+                created_by_id=actor.user_id,
+                expires_at=expires_at,
+            )
+            .returning(ApiToken.id)
+        ).scalar_one()
+        document = {
+            "id": token_id,
+            "name": clean,
+            "scopes": sorted(wanted),
+            "hint": raw[:10],
+            "expires_at": timestamp(expires_at) if expires_at else None,
+        }
+        return Outcome(document, "token", token_id, {"scopes": sorted(wanted)})
+
+    result = run_operation("create_token", body, now=now, actor=actor)
+    return raw, result
+
+
+def authenticate_token(raw: str, *, now: datetime) -> TokenPrincipal | None:
+    """Return who a raw token speaks for, with its effective scopes, or None."""
+    if not raw.startswith(PREFIX) or len(raw) > 200:
+        return None
+    token = db.session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == token_hash(raw))
+    ).first()
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    if not token.user.active:
+        return None
+    principal = TokenPrincipal(
+        token.user_id, token.id, token.scope_set & allowed_scopes(token.user)
+    )
+    if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
+        _touch(token.id, now)
+    return principal
+
+
+def revoke_token(
+    token_id: int, *, now: datetime, actor: Actor, owner_id: int | None = None
+) -> OperationResult:
+    """Revoke a token; `owner_id` limits the revocation to that person's tokens."""
+
+    def body(ctx):
+        query = update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
+        if owner_id is not None:
+            query = query.where(ApiToken.user_id == owner_id)
+        changed = db.session.execute(
+            query.values(revoked_at=now).execution_options(synchronize_session=False)
+        ).rowcount
+        if not changed:
+            raise NotFound("No such active token.")
+        return Outcome({"id": token_id, "revoked_at": timestamp(now)}, "token", token_id)
+
+    return run_operation("revoke_token", body, now=now, actor=actor)
+
+
+def _touch(token_id: int, now: datetime) -> None:
+    def work():
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == token_id)
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    write_transaction(work)

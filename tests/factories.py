@@ -1,0 +1,64 @@
+"""Build apps, people and awards for tests through the real services."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+from flask import Flask
+
+from ledger.operations import Actor
+
+NOW = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)
+ADMIN_ACTOR = Actor(None, request_id="test")
+_counter = itertools.count(1)
+
+
+def make_app(url: str, **overrides) -> Flask:
+    from wsgi import create_app
+
+    options = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options.update(pool_size=40, max_overflow=20, pool_timeout=30)
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": options,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # scrypt costs ~100 ms a hash
+        "RATELIMIT_ENABLED": False,
+        "BATON_TIMEZONE": "UTC",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def make_user(
+    email: str | None = None,
+    *,
+    name: str | None = None,
+    manager: str | None = None,
+    department: str | None = "Engineering",
+    role: str = "employee",
+    kind: str = "person",
+    password: str | None = "correct horse battery",
+    now: datetime = NOW,
+):
+    """Create a person through the service and return the User row."""
+    from ledger.queries.people import user_by_id
+    from ledger.services.people import create_user
+
+    number = next(_counter)
+    email = email or f"person{number}@example.com"
+    result = create_user(
+        email,
+        name=name or f"Person {number}",
+        manager=manager,
+        department=department,
+        role=role,
+        kind=kind,
+        password=password,
+        now=now,
+        actor=ADMIN_ACTOR,
+    )
+    return user_by_id(result.document["id"])

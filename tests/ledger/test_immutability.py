@@ -1,0 +1,80 @@
+"""History cannot be edited: the database itself refuses changes to append-only tables."""
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from ledger.db import db
+from ledger.models import APPEND_ONLY_TABLES
+from ledger.operations import Actor
+from ledger.services import award_points, close_period, reverse_award
+from tests.factories import ADMIN_ACTOR, make_user
+
+
+@pytest.fixture
+def history(engine_app, now):
+    giver = make_user()
+    recipient = make_user()
+    award = award_points(
+        giver=giver.id,
+        recipients=[recipient.id],
+        points=10,
+        message="Thanks for the thorough review.",
+        service_kind="need",
+        now=now,
+        actor=Actor(giver.id),
+    ).document
+    reverse_award(award["id"], reason="test reversal", now=now, actor=ADMIN_ACTOR)
+    close_period("2026-11", now=now, actor=ADMIN_ACTOR, force=True)
+    return engine_app
+
+
+def triggers_present(table: str) -> set[str]:
+    if db.engine.dialect.name == "postgresql":
+        rows = db.session.execute(
+            text(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) "
+                "AND NOT tgisinternal"
+            ),
+            {"t": table},
+        )
+    else:
+        rows = db.session.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
+            {"t": table},
+        )
+    return {row[0] for row in rows}
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+def test_every_append_only_table_has_its_triggers_after_upgrade_head(history, table):
+    expected = (
+        {f"{table}_append_only", f"{table}_no_truncate"}
+        if db.engine.dialect.name == "postgresql"
+        else {f"{table}_no_update", f"{table}_no_delete"}
+    )
+    assert expected <= triggers_present(table)
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+@pytest.mark.parametrize("statement", ["UPDATE {t} SET id = id", "DELETE FROM {t}"])
+def test_update_and_delete_are_refused_by_the_database(history, table, statement):
+    assert db.session.execute(text(f"SELECT count(*) FROM {table}")).scalar() > 0
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(text(statement.format(t=table)))
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+def test_truncate_is_refused_on_postgresql(history, table):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    with pytest.raises(DatabaseError, match="append-only"):
+        db.session.execute(text(f"TRUNCATE {table} CASCADE"))
+    db.session.rollback()
+
+
+def test_an_unprotected_table_accepts_the_same_update(history):
+    # Negative control: the refusal comes from the triggers, not from the statement.
+    db.session.execute(text("UPDATE departments SET name = name"))
+    db.session.rollback()

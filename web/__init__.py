@@ -1,0 +1,67 @@
+"""The HTML adapter: login, the award form, feed, leaderboard, bonus runs and admin pages."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g, request
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+from ledger.sessions import load_session_user
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask) -> None:
+    """Wire sessions, CSRF, security headers and the web blueprints."""
+    from web import auth, pages
+
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to continue."
+    login_manager.session_protection = None  # "strong" trusts X-Forwarded-For; versions do the job
+    login_manager.user_loader(load_session_user)
+    csrf.init_app(app)
+    app.before_request(_protect_forms)
+    app.after_request(_security_headers)
+    app.context_processor(lambda: {"csp_nonce": _csp_nonce})
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(pages.bp)
+
+
+def _protect_forms() -> None:
+    # The API refuses cookie-only writes itself; bearer requests carry no ambient credential.
+    if request.method not in {"GET", "HEAD", "OPTIONS"} and not request.path.startswith("/api/"):
+        csrf.protect()
+
+
+def _csp_nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _security_headers(response):
+    nonce = g.get("csp_nonce")
+    script = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        f"default-src 'self'; script-src {script}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    from flask import current_app
+
+    if current_app.config["BATON_ENV"] == "production":
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
+    return response

@@ -1,0 +1,38 @@
+"""Error pages for people: what happened and what to do next."""
+
+from __future__ import annotations
+
+from flask import render_template
+from werkzeug.exceptions import HTTPException
+
+from ledger.errors import LedgerError
+
+ADVICE = {
+    400: "The form was stale or incomplete. Go back, reload the page and try again.",
+    403: "You do not have access to this page. Ask an admin if you think you should.",
+    404: "There is nothing here. Check the address, or start again from the home page.",
+    405: "This page cannot be used that way. Start again from the home page.",
+    413: "What you sent is too large. Send a smaller file.",
+    429: "Too many attempts. Wait a minute, then try again.",
+}
+
+
+def html_error(error: HTTPException):
+    status = error.code or 500
+    response = (
+        render_template(
+            "error.html",
+            status=status,
+            title=error.name,
+            advice=ADVICE.get(status, "Please try again in a moment."),
+        ),
+        status,
+    )
+    return response
+
+
+def html_ledger_error(error: LedgerError):
+    status = 503 if error.code == "busy" else 409
+    return render_template(
+        "error.html", status=status, title="That did not work", advice=error.message
+    ), status

@@ -1,0 +1,59 @@
+"""The composition root: build the Baton app from its parts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import api
+import ledger
+import web
+from api.errors import http_error_response, ledger_error_response
+from ledger.config import load_config
+from ledger.errors import LedgerError
+from web.errors import html_error, html_ledger_error
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and wire a Baton app; `test_config` overrides every other setting."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder="web/static",
+        template_folder="web/templates",
+    )
+    load_config(app, test_config)
+    hops = int(app.config["BATON_PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    ledger.init_app(app)
+    api.init_app(app)
+    web.init_app(app)
+    _register_error_switch(app)
+    return app
+
+
+def _register_error_switch(app: Flask) -> None:
+    """Answer errors under /api/ in the JSON shape and everywhere else as an HTML page."""
+
+    def for_api() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return http_error_response(error) if for_api() else html_error(error)
+
+    @app.errorhandler(LedgerError)
+    def ledger_error(error: LedgerError):
+        return ledger_error_response(error) if for_api() else html_ledger_error(error)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error: InternalServerError):
+        app.logger.error("Unhandled error on %s %s", request.method, request.path)
+        return http_error_response(error) if for_api() else html_error(error)
+
+
+app = create_app()
