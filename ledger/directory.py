@@ -1,0 +1,249 @@
+"""Keep the directory: update people, deactivate them, and guard the admin and org-chart rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from ledger.db import db
+from ledger.errors import CannotChangeSelf, NotFound, ValidationFailed
+from ledger.models import ROLES, Account, ApiToken, Seal, User
+from ledger.operations import Actor, OperationResult, Outcome, run_operation
+from ledger.postings import AccountRef, Move, post, system_account
+from ledger.queries.org import subtree
+from ledger.queries.people import user_document
+from ledger.services.people import EMAIL, ensure_department
+from ledger.services.periods import account_digest
+
+EDITABLE = frozenset(
+    {"name", "email", "department", "manager_id", "role", "employee_number", "active"}
+)
+CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
+
+
+def update_user(
+    user_id: int, changes: Mapping[str, Any], *, now: datetime, actor: Actor
+) -> OperationResult:
+    """Change a person's directory fields; `active=False` deactivates them (see deactivate_user).
+
+    `changes` may hold: name, email, department (a name, created if new, or None),
+    manager_id (an id or None), role, employee_number (or None), active. The result
+    document is the person as `ledger.queries.people.user_document` describes them.
+    """
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise ValidationFailed(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+
+    def body(ctx):
+        user = _load(user_id)
+        values = _validated(user, changes)
+        deactivating = user.active and values.get("active") is False
+        demoting = "role" in values and user.role == "admin" and values["role"] != "admin"
+        check_admin_rules(user, actor, demoting=demoting, deactivating=deactivating)
+        if deactivating:
+            values["deactivated_at"] = now
+        elif values.get("active") is True and not user.active:
+            values["deactivated_at"] = None
+        if values:
+            db.session.execute(
+                update(User)
+                .where(User.id == user.id)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+        if deactivating:
+            end_access(ctx, [user.id], now)
+        db.session.expire_all()
+        document = user_document(_load(user_id))
+        return Outcome(document, "user", user_id, {"changed": sorted(values)})
+
+    return run_operation("update_user", body, now=now, actor=actor)
+
+
+def deactivate_user(user_id: int, *, now: datetime, actor: Actor) -> OperationResult:
+    """Deactivate a person: end their sessions and tokens and expire their open allowance.
+
+    Never deletes: history, earned points and the org chart stay. Refuses (CannotChangeSelf)
+    to deactivate the acting admin or the last active admin. Deactivating someone already
+    inactive changes nothing.
+    """
+
+    def body(ctx):
+        user = _load(user_id)
+        if user.active:
+            check_admin_rules(user, actor, demoting=False, deactivating=True)
+            db.session.execute(
+                update(User)
+                .where(User.id == user.id)
+                .values(active=False, deactivated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            expired = end_access(ctx, [user.id], now)
+        else:
+            expired = 0
+        db.session.expire_all()
+        document = user_document(_load(user_id))
+        return Outcome(document, "user", user_id, {"expired": expired})
+
+    return run_operation("deactivate_user", body, now=now, actor=actor)
+
+
+def check_admin_rules(user: User, actor: Actor, *, demoting: bool, deactivating: bool) -> None:
+    """Refuse to demote or deactivate oneself, or the last active admin."""
+    if not (demoting or deactivating):
+        return
+    if actor.user_id is not None and actor.user_id == user.id:
+        what = "deactivate" if deactivating else "demote"
+        raise CannotChangeSelf(f"You cannot {what} yourself; ask another admin.")
+    if user.role == "admin" and user.active and active_admins(excluding=[user.id]) == 0:
+        raise CannotChangeSelf(f"{user.name} is the last active admin; appoint another first.")
+
+
+def active_admins(excluding: Iterable[int] = ()) -> int:
+    """Count the active admins, leaving out the given ids."""
+    query = select(func.count()).select_from(User).where(User.role == "admin", User.active)
+    skip = list(excluding)
+    if skip:
+        query = query.where(User.id.not_in(skip))
+    return db.session.scalar(query) or 0
+
+
+def end_access(ctx, user_ids: list[int], now: datetime) -> int:
+    """End sessions and tokens and expire the open allowances of people being deactivated.
+
+    Runs inside the caller's operation; returns the points expired.
+    """
+    expired_total = 0
+    expired = system_account("expired")
+    for start in range(0, len(user_ids), CHUNK):
+        ids = sorted(user_ids[start : start + CHUNK])
+        db.session.execute(
+            update(User)
+            .where(User.id.in_(ids))
+            .values(session_version=User.session_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id.in_(ids), ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        # Lock first so that an award racing the deactivation lands before it or not at all.
+        accounts = db.session.execute(
+            select(Account.id, Account.balance)
+            .where(
+                Account.user_id.in_(ids),
+                Account.kind == "allowance",
+                Account.closed_at.is_(None),
+            )
+            .order_by(Account.id)
+            .with_for_update()
+        ).all()
+        post(
+            ctx,
+            [
+                Move(AccountRef(row.id, "allowance"), expired, row.balance, "expiry")
+                for row in accounts
+            ],
+        )
+        if accounts:
+            db.session.execute(
+                update(Account)
+                .where(Account.id.in_([row.id for row in accounts]))
+                .values(closed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            _seal(ctx, [row.id for row in accounts])
+        expired_total += sum(row.balance for row in accounts)
+    return expired_total
+
+
+def check_manager(user_id: int, manager_id: int | None) -> None:
+    """Refuse a manager who is the person themselves, unknown, or one of their reports."""
+    if manager_id is None:
+        return
+    if manager_id == user_id:
+        raise ValidationFailed("A person cannot be their own manager.", field="manager_id")
+    if db.session.get(User, manager_id) is None:
+        raise ValidationFailed(f"No user {manager_id} to be the manager.", field="manager_id")
+    if manager_id in subtree(user_id):
+        raise ValidationFailed(
+            "That manager reports to this person: the chart would have a cycle.",
+            field="manager_id",
+        )
+
+
+def _seal(ctx, account_ids: list[int]) -> None:
+    """Seal closed allowances as close_period does, so verify can prove nothing moved later."""
+    seals = []
+    for account_id in account_ids:
+        balance, version, count, digest = account_digest(account_id)
+        seals.append(
+            {
+                "account_id": account_id,
+                "operation_id": ctx.operation_id,
+                "balance": balance,
+                "version": version,
+                "transfer_count": count,
+                "digest": digest,
+                "created_at": ctx.now,
+            }
+        )
+    db.session.execute(insert(Seal), seals)
+
+
+def _load(user_id: int) -> User:
+    user = db.session.get(User, user_id, populate_existing=True)
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def _validated(user: User, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Check each requested change and return the column values that actually differ."""
+    values: dict[str, Any] = {}
+    if "name" in changes:
+        name = str(changes["name"] or "").strip()
+        if not 1 <= len(name) <= 200:
+            raise ValidationFailed("A name has 1 to 200 characters.", field="name")
+        values["name"] = name
+    if "email" in changes:
+        email = str(changes["email"] or "").strip().lower()
+        if not EMAIL.match(email) or len(email) > 254:
+            raise ValidationFailed(f"{changes['email']!r} is not an email address.", field="email")
+        taken = db.session.scalar(select(User.id).where(User.email == email, User.id != user.id))
+        if taken:
+            raise ValidationFailed(f"{email} is already in the directory.", field="email")
+        values["email"] = email
+    if "department" in changes:
+        department = changes["department"]
+        values["department_id"] = ensure_department(department) if department else None
+    if "manager_id" in changes:
+        check_manager(user.id, changes["manager_id"])
+        values["manager_id"] = changes["manager_id"]
+    if "role" in changes:
+        if changes["role"] not in ROLES:
+            raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
+        values["role"] = changes["role"]
+    if "employee_number" in changes:
+        number = (changes["employee_number"] or "").strip() or None
+        if number is not None:
+            if len(number) > 64:
+                raise ValidationFailed("An employee number has at most 64 characters.")
+            taken = db.session.scalar(
+                select(User.id).where(User.employee_number == number, User.id != user.id)
+            )
+            if taken:
+                raise ValidationFailed(
+                    f"Employee number {number} belongs to someone else.", field="employee_number"
+                )
+        values["employee_number"] = number
+    if "active" in changes:
+        if not isinstance(changes["active"], bool):
+            raise ValidationFailed("active is true or false.", field="active")
+        values["active"] = changes["active"]
+    return {key: value for key, value in values.items() if getattr(user, key) != value}

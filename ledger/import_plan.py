@@ -1,0 +1,339 @@
+"""Plan an HR import row by row against the directory, then apply it with set-based writes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ledger.db import db
+from ledger.directory import end_access
+from ledger.models import ROLES, Account, Department, User
+from ledger.operations import Actor
+from ledger.services.people import EMAIL
+
+TRUE = {"true", "1", "yes", "y"}
+FALSE = {"false", "0", "no", "n"}
+
+
+@dataclass
+class RowPlan:
+    row: int
+    email: str | None = None
+    status: str = "error"
+    reason: str | None = None
+    changes: list[str] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def fail(self, reason: str) -> None:
+        if self.status != "error" or self.reason is None:
+            self.status, self.reason = "error", reason
+
+    def document(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"row": self.row, "email": self.email, "status": self.status}
+        if self.status == "error":
+            doc["reason"] = self.reason
+        elif self.status == "updated":
+            doc["changes"] = self.changes
+        return doc
+
+
+@dataclass
+class Plan:
+    rows: list[RowPlan]
+    existing: dict[str, Any]  # email -> the person's current row
+    department_ids: dict[str, int]
+
+    def errors(self) -> list[dict[str, Any]]:
+        return [row.document() for row in self.rows if row.status == "error"]
+
+    def report(self, *, dry_run: bool) -> dict[str, Any]:
+        counts = {"created": 0, "updated": 0, "unchanged": 0, "error": 0}
+        for row in self.rows:
+            counts[row.status] += 1
+        return {
+            "ok": counts["error"] == 0,
+            "dry_run": dry_run,
+            "counts": counts,
+            "rows": [row.document() for row in self.rows],
+        }
+
+
+def make_plan(rows: Sequence[tuple[int, Mapping[str, Any]]], actor: Actor) -> Plan:
+    """Check every row against the file and the directory; decide created/updated/unchanged."""
+    existing = {
+        row.email: row
+        for row in db.session.execute(
+            select(
+                User.id,
+                User.email,
+                User.name,
+                User.department_id,
+                User.manager_id,
+                User.role,
+                User.employee_number,
+                User.active,
+                User.deactivated_at,
+            )
+        )
+    }
+    email_by_id = {row.id: email for email, row in existing.items()}
+    departments = dict(db.session.execute(select(Department.name, Department.id)).all())
+    department_names = {ident: name for name, ident in departments.items()}
+    plans = [_parse(number, raw) for number, raw in rows]
+    seen: dict[str, int] = {}
+    numbers: dict[str, int] = {}
+    for plan in plans:
+        if plan.email is None:
+            continue
+        if plan.email in seen:
+            plan.fail(f"Duplicate email {plan.email}; it first appears at row {seen[plan.email]}.")
+            continue
+        seen[plan.email] = plan.row
+        number = plan.values.get("employee_number")
+        if number is not None:
+            if number in numbers:
+                plan.fail(f"Employee number {number} is also at row {numbers[number]}.")
+            numbers[number] = plan.row
+    in_file = {plan.email: plan for plan in plans if plan.email and seen[plan.email] == plan.row}
+    _check_numbers(plans, in_file, existing)
+    managers = {email: email_by_id.get(row.manager_id) for email, row in existing.items()}
+    for plan in plans:
+        boss = plan.values.get("manager_email")
+        if plan.status == "error" or plan.email not in in_file:
+            continue
+        if boss is not None and boss not in in_file and boss not in existing:
+            plan.fail(f"Unknown manager {boss}: not in the file nor in the directory.")
+        managers[plan.email] = boss
+    _check_cycles(plans, managers)
+    _check_admins(plans, existing, email_by_id.get(actor.user_id))
+    for plan in plans:
+        if plan.status != "error":
+            _decide(plan, existing.get(plan.email), managers, email_by_id, department_names)
+    return Plan(plans, existing, departments)
+
+
+def apply_plan(ctx, plan: Plan, now: datetime) -> None:
+    """Write a checked plan with a handful of bulk statements (no per-row round trips)."""
+    good = [row for row in plan.rows if row.status in {"created", "updated"}]
+    departments = _ensure_departments(plan, {row.values["department"] for row in good} - {None})
+    created = [row for row in good if row.status == "created"]
+    if created:
+        db.session.execute(
+            insert(User),
+            [
+                {
+                    "email": row.email,
+                    "name": row.values["name"],
+                    "department_id": departments.get(row.values["department"]),
+                    "role": row.values["role"] or "employee",
+                    "kind": "person",
+                    "employee_number": row.values["employee_number"],
+                    "active": row.values["active"] is not False,
+                    "deactivated_at": now if row.values["active"] is False else None,
+                    "session_version": 1,
+                    "created_at": now,
+                }
+                for row in created
+            ],
+        )
+    ids = dict(db.session.execute(select(User.email, User.id)).all())
+    if created:
+        db.session.execute(
+            insert(Account),
+            [
+                {"kind": "earned", "user_id": ids[row.email], "bounded": True, "balance": 0}
+                for row in created
+            ],
+        )
+    updated = [row for row in good if row.status == "updated"]
+    _update_people(plan, updated, departments, ids, now)
+    moves = [
+        {"id": ids[row.email], "manager_id": ids.get(row.values["manager_email"])}
+        for row in good
+        if "manager" in row.changes or (row.status == "created" and row.values["manager_email"])
+    ]
+    if moves:
+        db.session.execute(update(User), moves)
+    leaving = [
+        ids[row.email]
+        for row in updated
+        if row.values["active"] is False and plan.existing[row.email].active
+    ]
+    if leaving:
+        end_access(ctx, leaving, now)
+
+
+def _parse(number: int, raw: Mapping[str, Any]) -> RowPlan:
+    plan = RowPlan(number)
+    if "__error__" in raw:
+        plan.fail(raw["__error__"])
+        return plan
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "active" and isinstance(value, bool):
+            values[key] = value
+        elif value is None:
+            values[key] = None
+        elif isinstance(value, str):
+            values[key] = value.strip() or None
+        else:
+            plan.fail(f"Field {key!r} must be text.")
+            return plan
+    email = (values.get("email") or "").lower() or None
+    plan.email = email
+    if email is None:
+        plan.fail("Missing field 'email'.")
+    elif len(email) > 254 or not EMAIL.match(email):
+        plan.fail(f"{email!r} is not an email address.")
+    name = values.get("name")
+    if name is None:
+        plan.fail("Missing field 'name'.")
+    elif len(name) > 200:
+        plan.fail("A name has at most 200 characters.")
+    if values.get("department") and len(values["department"]) > 120:
+        plan.fail("A department name has at most 120 characters.")
+    boss = (values.get("manager_email") or "").lower() or None
+    if boss is not None and boss == email:
+        plan.fail("A person cannot be their own manager.")
+    role = values.get("role")
+    if role is not None and role not in ROLES:
+        plan.fail(f"Bad role {role!r}: use one of {', '.join(ROLES)}.")
+    number_ = values.get("employee_number")
+    if number_ is not None and len(number_) > 64:
+        plan.fail("An employee number has at most 64 characters.")
+    active = values.get("active")
+    if isinstance(active, str):
+        active = True if active.lower() in TRUE else False if active.lower() in FALSE else active
+        if isinstance(active, str):
+            plan.fail(f"Bad active value {values['active']!r}: use true or false.")
+    plan.values = {
+        "name": name,
+        "department": values.get("department"),
+        "manager_email": boss,
+        "role": role,
+        "employee_number": number_,
+        "active": active,
+    }
+    if plan.reason is None:
+        plan.status = "pending"
+    return plan
+
+
+def _check_numbers(plans, in_file, existing) -> None:
+    """Refuse an employee number that someone else keeps after the import."""
+    holders = {row.employee_number: email for email, row in existing.items() if row.employee_number}
+    for plan in plans:
+        number = plan.values.get("employee_number")
+        holder = holders.get(number) if number else None
+        if plan.status == "error" or holder is None or holder == plan.email:
+            continue
+        other = in_file.get(holder)
+        released = other is not None and other.values.get("employee_number") not in {None, number}
+        if not released:
+            plan.fail(f"Employee number {number} already belongs to {holder}.")
+
+
+def _check_cycles(plans, managers: dict[str, str | None]) -> None:
+    """Refuse rows whose final management chain loops back on itself."""
+    state: dict[str, int] = {}  # 1: on the current walk, 2: known to end at the top
+    on_cycle: dict[str, list[str]] = {}
+    for start in managers:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and state.get(node) is None:
+            state[node] = 1
+            path.append(node)
+            node = managers.get(node)
+        if node is not None and state.get(node) == 1:
+            loop = path[path.index(node) :]
+            for member in loop:
+                on_cycle[member] = loop
+        for member in path:
+            state[member] = 2
+    for plan in plans:
+        loop = on_cycle.get(plan.email) if plan.email else None
+        if loop and plan.status != "error":
+            chain = " → ".join([*loop, loop[0]])
+            plan.fail(f"The management chain {chain} is a cycle.")
+
+
+def _check_admins(plans, existing, actor_email: str | None) -> None:
+    """Refuse to demote or deactivate the importer, or to leave no active admin."""
+    final = {email: (row.role, row.active) for email, row in existing.items()}
+    losing = []
+    for plan in plans:
+        if plan.status == "error":
+            continue
+        before = final.get(plan.email, ("employee", True))
+        role = plan.values["role"] or before[0]
+        active = before[1] if plan.values["active"] is None else plan.values["active"]
+        final[plan.email] = (role, active)
+        if before == ("admin", True) and (role, active) != ("admin", True):
+            if plan.email == actor_email:
+                plan.fail("You cannot demote or deactivate yourself; ask another admin.")
+            losing.append(plan)
+    had_admin = any(row.role == "admin" and row.active for row in existing.values())
+    if had_admin and not any(state == ("admin", True) for state in final.values()):
+        for plan in losing:
+            plan.fail("This would leave no active admin; appoint another first.")
+
+
+def _decide(plan: RowPlan, current, managers, email_by_id, department_names) -> None:
+    if current is None:
+        plan.status = "created"
+        return
+    values = plan.values
+    checks = {
+        "name": current.name != values["name"],
+        "department": department_names.get(current.department_id) != values["department"],
+        "manager": email_by_id.get(current.manager_id) != values["manager_email"],
+        "role": values["role"] is not None and values["role"] != current.role,
+        "employee_number": values["employee_number"] is not None
+        and values["employee_number"] != current.employee_number,
+        "active": values["active"] is not None and values["active"] != current.active,
+    }
+    plan.changes = [name for name, changed in checks.items() if changed]
+    plan.status = "updated" if plan.changes else "unchanged"
+
+
+def _ensure_departments(plan: Plan, names: set[str]) -> dict[str, int]:
+    missing = sorted(names - set(plan.department_ids))
+    if missing:
+        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(Department).on_conflict_do_nothing(index_elements=["name"])
+        db.session.execute(statement, [{"name": name} for name in missing])
+        return dict(db.session.execute(select(Department.name, Department.id)).all())
+    return plan.department_ids
+
+
+def _update_people(plan: Plan, updated, departments, ids, now: datetime) -> None:
+    if not updated:
+        return
+    renumbered = [row for row in updated if "employee_number" in row.changes]
+    if renumbered:
+        # Clear first so that two people swapping numbers never collide mid-statement.
+        db.session.execute(
+            update(User), [{"id": ids[row.email], "employee_number": None} for row in renumbered]
+        )
+    rows = []
+    for row in updated:
+        current = plan.existing[row.email]
+        active = current.active if row.values["active"] is None else row.values["active"]
+        left = current.deactivated_at if active == current.active else None if active else now
+        rows.append(
+            {
+                "id": current.id,
+                "name": row.values["name"],
+                "department_id": departments.get(row.values["department"]),
+                "role": row.values["role"] or current.role,
+                "employee_number": row.values["employee_number"] or current.employee_number,
+                "active": active,
+                "deactivated_at": left,
+            }
+        )
+    db.session.execute(update(User), rows)
