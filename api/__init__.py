@@ -11,13 +11,18 @@ rest = BatonApi()
 
 def init_app(app: Flask) -> None:
     """Configure flask-smorest and register every API blueprint."""
-    from api import auth, meta
+    from api import auth, awards, balances, leaderboard, ledger_admin, limits, meta
 
     app.config.setdefault("API_TITLE", "Baton")
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api/v1")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/static/vendor/swagger-ui-dist-5.35.0/")
     rest.init_app(app)
     auth.init_app(app)
     rest.register_blueprint(meta.bp, url_prefix="/api/v1")
+    limits.init_app(app)
+    for blueprint in (awards.bp, balances.bp, leaderboard.bp, ledger_admin.bp):
+        rest.register_blueprint(blueprint, url_prefix="/api/v1")

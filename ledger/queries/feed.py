@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
+from ledger import calendar, settings
 from ledger.db import db
 from ledger.documents import award_document
 from ledger.models import Award, AwardLine, Period, Reversal, User
@@ -74,3 +76,86 @@ def lines_for_award(award_id: int) -> list[AwardLine]:
             select(AwardLine).where(AwardLine.award_id == award_id).order_by(AwardLine.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class AwardFilter:
+    """What the feed is narrowed to; every field is optional and they all must hold."""
+
+    giver_id: int | None = None
+    recipient_id: int | None = None
+    user_id: int | None = None
+    department_id: int | None = None
+    service_kind: str | None = None
+    direction: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def award_feed(
+    filters: AwardFilter, *, limit: int | None = None, after: tuple[datetime, int] | None = None
+) -> list[dict]:
+    """Return matching awards newest first, from just past `after` (created_at, id) on."""
+    query = (
+        select(Award)
+        .options(selectinload(Award.lines))
+        .where(*_conditions(filters))
+        .order_by(Award.created_at.desc(), Award.id.desc())
+    )
+    if after is not None:
+        moment, award_id = after
+        query = query.where(
+            or_(
+                Award.created_at < moment,
+                and_(Award.created_at == moment, Award.id < award_id),
+            )
+        )
+    if limit is not None:
+        query = query.limit(limit)
+    return award_documents(list(db.session.scalars(query)))
+
+
+def _conditions(filters: AwardFilter) -> list:
+    def has_line(*where):
+        return exists().where(AwardLine.award_id == Award.id, *where)
+
+    conditions = []
+    if filters.giver_id is not None:
+        conditions.append(Award.giver_id == filters.giver_id)
+    if filters.recipient_id is not None:
+        conditions.append(has_line(AwardLine.recipient_id == filters.recipient_id))
+    if filters.user_id is not None:
+        conditions.append(
+            or_(
+                Award.giver_id == filters.user_id,
+                has_line(AwardLine.recipient_id == filters.user_id),
+            )
+        )
+    if filters.department_id is not None:
+        members = select(User.id).where(User.department_id == filters.department_id)
+        conditions.append(
+            or_(Award.giver_id.in_(members), has_line(AwardLine.recipient_id.in_(members)))
+        )
+    if filters.service_kind is not None:
+        conditions.append(Award.service_kind == filters.service_kind)
+    if filters.direction is not None:
+        conditions.append(has_line(AwardLine.direction == filters.direction))
+    if filters.since is not None:
+        conditions.append(Award.created_at >= filters.since)
+    if filters.until is not None:
+        conditions.append(Award.created_at < filters.until)
+    return conditions
+
+
+def feed_bounds(
+    since: date | datetime | None, until: date | datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    """Turn optional since/until bounds into instants: a date `until` includes that day."""
+    zone = settings.timezone()
+
+    def instant(value, end: bool):
+        if value is None or isinstance(value, datetime):
+            return value
+        return calendar.local_midnight(value + timedelta(days=1) if end else value, zone)
+
+    return instant(since, False), instant(until, True)

@@ -1,0 +1,74 @@
+"""The leaderboard: who served most in a window and a scope (JSON or CSV)."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import principal, requires
+from api.csv_export import csv_requested, csv_response
+from api.pagination import decode_cursor, encode_cursor
+from api.results import documents_errors
+from api.schemas.leaderboard import LeaderboardQuerySchema, LeaderboardSchema
+from ledger.clock import utcnow
+from ledger.queries.leaderboard import leaderboard
+from ledger.queries.scopes import leaderboard_members, window_for
+
+bp = Blueprint("Leaderboard", __name__, description="Leaderboards")
+
+CSV_HEADER = ["rank", "user_id", "name", "email", "points", "awards", "customers"]
+DIRECTION_HEADER = ["up", "down", "lateral"]
+CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+
+
+@bp.route("/leaderboard")
+class Leaderboard(MethodView):
+    @requires("read")
+    @bp.arguments(LeaderboardQuerySchema, location="query")
+    @bp.response(200, LeaderboardSchema)
+    @bp.doc(operationId="getLeaderboard", responses=CSV_DOC)
+    @documents_errors(bp, 401, 403, 404)
+    def get(self, args):
+        """Rank people by points, awards or customers; ties share a rank ("1224")."""
+        window = window_for(
+            now=utcnow(),
+            period=args.get("period"),
+            since=args.get("since"),
+            until=args.get("until"),
+        )
+        manage = "manage" in principal().scopes
+        members = leaderboard_members(args["scope"], principal().user, manage=manage)
+        rows = leaderboard(
+            window,
+            metric=args["metric"],
+            members=members,
+            direction=args.get("direction"),
+            service_kind=args.get("service_kind"),
+        )
+        if not manage:
+            for row in rows:
+                del row["by_direction"]
+        if csv_requested():
+            return csv_response(*_csv(rows, manage), "leaderboard.csv")
+        start = decode_cursor(args.get("cursor"), offset=int)
+        offset = start["offset"] if start else 0
+        end = offset + args["limit"]
+        return {
+            "items": rows[offset:end],
+            "next_cursor": encode_cursor({"offset": end}) if len(rows) > end else None,
+            "since": window.since,
+            "until": window.until,
+        }
+
+
+def _csv(rows: list[dict], manage: bool) -> tuple[list[str], list[list]]:
+    header = CSV_HEADER + (DIRECTION_HEADER if manage else [])
+    lines = []
+    for row in rows:
+        user = row["user"]
+        line = [row["rank"], user["id"], user["name"], user["email"], row["points"],
+                row["awards"], row["customers"]]  # fmt: skip
+        if manage:
+            line += [row["by_direction"][name] for name in DIRECTION_HEADER]
+        lines.append(line)
+    return header, lines

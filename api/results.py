@@ -1,0 +1,51 @@
+"""Render ledger results the one way a first answer and its replay share, and document errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Response, jsonify
+
+from api.errors import ErrorSchema
+from ledger.operations import OperationResult
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed JSON or a missing `Idempotency-Key` (`bad_request`, "
+    "`idempotency_key_missing`).",
+    401: "Missing or invalid credentials (`unauthenticated`, `token_required`).",
+    403: "The token lacks the scope or role (`forbidden`, `scope_missing`).",
+    404: "No such object within your reach (`not_found`).",
+    409: "A conflict with the ledger's state (`already_reversed`, `period_closed`, "
+    "`idempotency_in_flight`, ...).",
+    413: "The request body is too large (`too_large`).",
+    422: "The request breaks the schema or a domain rule (`validation_error`, "
+    "`insufficient_allowance`, `idempotency_key_reused`, ...).",
+    429: "Too many requests (`rate_limited`); see `Retry-After`.",
+    503: "The ledger is busy (`busy`); retry after `Retry-After` seconds.",
+}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+
+
+def operation_response(result: OperationResult, status: int, **headers: str) -> Response:
+    """Render a stored result document; a replay gets the same bytes plus the replay header."""
+    response = jsonify(result.document)
+    response.status_code = status
+    for name, value in headers.items():
+        response.headers[name] = value
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def documents_errors(bp, *statuses: int) -> Callable:
+    """Declare, in the OpenAPI document, every error status an operation can answer."""
+
+    def decorate(view: Callable) -> Callable:
+        for status in statuses:
+            extra = {"headers": RETRY_AFTER} if status in (429, 503) else {}
+            view = bp.alt_response(
+                status, schema=ErrorSchema, description=ERROR_DESCRIPTIONS[status], **extra
+            )(view)
+        return view
+
+    return decorate

@@ -1,0 +1,100 @@
+"""Award schemas: the award request, the award, the feed filters and the reversal."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from api.schemas import (
+    CsvListQuerySchema,
+    DateOrDateTime,
+    QueryId,
+    StrictSchema,
+    UserRefField,
+    UserRefSchema,
+    UtcDateTime,
+)
+
+MAX_POINTS = 1000  # a hard ceiling; the period's own maximum (50 by default) is a domain rule
+DIRECTIONS = ["up", "down", "lateral"]
+KIND = validate.Length(1, 40)
+
+
+class AwardCreateSchema(StrictSchema):
+    recipients = fields.List(
+        UserRefField(),
+        required=True,
+        validate=validate.Length(1, 20),
+        metadata={"description": "1 to 20 people, each by id or email, each once."},
+    )
+    points = fields.Integer(
+        strict=True,
+        required=True,
+        validate=validate.Range(1, MAX_POINTS),
+        metadata={"description": "Points to each recipient, at most the period's maximum."},
+    )
+    message = fields.String(
+        required=True,
+        validate=validate.Length(10, 1000),
+        metadata={"description": "How they served you (10 to 1000 characters)."},
+    )
+    service_kind = fields.String(
+        required=True, validate=KIND, metadata={"description": "A code from /service-kinds."}
+    )
+    on_behalf_of = UserRefField(
+        metadata={"description": "The giver, by id or email; needs the on-behalf scope."}
+    )
+
+
+class AwardLineSchema(ma.Schema):
+    recipient = fields.Nested(UserRefSchema, required=True)
+    points = fields.Integer(required=True)
+    direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
+    cross_department = fields.Boolean(required=True)
+
+
+class AwardSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    giver = fields.Nested(UserRefSchema, required=True)
+    lines = fields.List(fields.Nested(AwardLineSchema), required=True)
+    points_total = fields.Integer(required=True)
+    message = fields.String(required=True)
+    service_kind = fields.String(required=True)
+    period = fields.String(required=True, metadata={"description": "YYYY-MM or YYYY-Qn."})
+    created_at = UtcDateTime(required=True)
+    reversed = fields.Boolean(required=True)
+
+
+class AwardListSchema(ma.Schema):
+    items = fields.List(fields.Nested(AwardSchema), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+
+
+class AwardQuerySchema(CsvListQuerySchema):
+    giver = QueryId(metadata={"description": "Awards given by this user id."})
+    recipient = QueryId(metadata={"description": "Awards with a line to this user id."})
+    user = QueryId(metadata={"description": "Awards this user id gave or received."})
+    department = QueryId(metadata={"description": "Awards touching this department id."})
+    service_kind = fields.String(validate=KIND)
+    direction = fields.String(validate=validate.OneOf(DIRECTIONS))
+    since = DateOrDateTime(metadata={"description": "Inclusive lower bound."})
+    until = DateOrDateTime(
+        metadata={"description": "A date includes that day; a datetime is exclusive."}
+    )
+
+
+class ReversalCreateSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(1, 1000))
+    clawback = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Record a clawback instead when lines are already paid."},
+    )
+
+
+class ReversalSchema(ma.Schema):
+    award_id = fields.Integer(required=True)
+    reversal_id = fields.Integer(required=True)
+    reason = fields.String(required=True)
+    clawback = fields.Boolean(required=True)
+    points_returned = fields.Integer(required=True)
+    returned_to = fields.String(required=True, validate=validate.OneOf(["allowance", "expired"]))

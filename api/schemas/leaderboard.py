@@ -1,0 +1,62 @@
+"""Leaderboard schemas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from api.schemas import CsvListQuerySchema, DateOrDateTime, UserRefSchema, UtcDateTime
+from api.schemas.awards import DIRECTIONS, KIND
+from api.schemas.balances import PERIOD_PATTERN
+
+SCOPE_PATTERN = r"^(company|department(:[0-9]{1,10})?|team(:[0-9]{1,10})?)$"
+
+
+class LeaderboardQuerySchema(CsvListQuerySchema):
+    period = fields.String(
+        validate=validate.Regexp(PERIOD_PATTERN),
+        metadata={"description": "YYYY-MM or YYYY-Qn; or give since/until (default: now)."},
+    )
+    since = DateOrDateTime(metadata={"description": "Inclusive lower bound."})
+    until = DateOrDateTime(
+        metadata={"description": "A date includes that day; a datetime is exclusive."}
+    )
+    scope = fields.String(
+        load_default="company",
+        validate=validate.Regexp(SCOPE_PATTERN),
+        metadata={
+            "description": "company, department[:<id>], team (your manager's reports) or "
+            "team:<manager id> (a subtree; needs manage and reach)."
+        },
+    )
+    metric = fields.String(
+        load_default="points", validate=validate.OneOf(["points", "awards", "customers"])
+    )
+    direction = fields.String(validate=validate.OneOf(DIRECTIONS))
+    service_kind = fields.String(validate=KIND)
+
+
+class ByDirectionSchema(ma.Schema):
+    up = fields.Integer(required=True)
+    down = fields.Integer(required=True)
+    lateral = fields.Integer(required=True)
+
+
+class LeaderboardRowSchema(ma.Schema):
+    rank = fields.Integer(required=True)
+    user = fields.Nested(UserRefSchema, required=True)
+    points = fields.Integer(required=True)
+    awards = fields.Integer(required=True)
+    customers = fields.Integer(
+        required=True, metadata={"description": "Distinct people who gave them points."}
+    )
+    by_direction = fields.Nested(
+        ByDirectionSchema, metadata={"description": "Only for callers with the manage scope."}
+    )
+
+
+class LeaderboardSchema(ma.Schema):
+    items = fields.List(fields.Nested(LeaderboardRowSchema), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
+    since = UtcDateTime(required=True)
+    until = UtcDateTime(required=True, metadata={"description": "Exclusive."})
