@@ -1,11 +1,14 @@
-"""The pages everyone sees: home and the feed."""
+"""The home page: my allowance to give, my earned points, the latest recognition."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 
-from ledger.queries.feed import recent_awards
+from ledger.clock import utcnow
+from ledger.queries.balances import balances
+from ledger.queries.pages import feed_page, period_progress
+from web.views.feed import kind_names
 
 bp = Blueprint("pages", __name__)
 
@@ -13,4 +16,12 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 @login_required
 def home():
-    return render_template("home.html", awards=recent_awards(limit=20))
+    now = utcnow()
+    awards, _ = feed_page(limit=5)
+    return render_template(
+        "home.html",
+        balances=balances(current_user.id, now),
+        period=period_progress(now),
+        awards=awards,
+        kind_names=kind_names(),
+    )

@@ -1,0 +1,196 @@
+"""The web forms: field rules people see, checked again by the ledger services."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from ledger import rules
+from ledger.services.allowances import MAX_REASON as MAX_TOP_UP_REASON
+from ledger.services.allowances import MAX_TOP_UP
+
+WHOLE = "Enter a whole number, such as 10."
+
+
+def fresh_nonce() -> str:
+    """Return a one-time key for a form render: a resubmit of that render gives one effect."""
+    return secrets.token_urlsafe(18)
+
+
+class NonceForm(FlaskForm):
+    """A form whose every render carries a fresh one-time key against double submits."""
+
+    nonce = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
+
+    def renew_nonce(self) -> None:
+        self.nonce.data = fresh_nonce()
+
+
+class GiveForm(NonceForm):
+    recipients = SelectMultipleField(
+        "Who served you?",
+        coerce=int,
+        validate_choice=False,  # the ledger names an unknown or inactive person precisely
+        validators=[DataRequired("Choose at least one person to thank.")],
+    )
+    points = IntegerField(
+        "Points for each person",
+        validators=[
+            InputRequired("Enter how many points each person gets."),
+            NumberRange(min=1, message="Give at least 1 point to each person."),
+        ],
+    )
+    service_kind = RadioField(
+        "How did they serve you?",
+        validators=[InputRequired("Choose how they served you.")],
+    )
+    message = TextAreaField(
+        "Your message",
+        validators=[
+            DataRequired("Write a message saying how they served you."),
+            Length(
+                min=rules.MIN_MESSAGE,
+                max=rules.MAX_MESSAGE,
+                message=f"Write {rules.MIN_MESSAGE} to {rules.MAX_MESSAGE} characters saying "
+                "how they served you.",
+            ),
+        ],
+    )
+
+    def validate_recipients(self, field) -> None:
+        if len(field.data or []) > rules.MAX_RECIPIENTS:
+            raise ValidationError(
+                f"Choose at most {rules.MAX_RECIPIENTS} people; you chose {len(field.data)}."
+            )
+
+    def fields_for_hash(self) -> dict:
+        """Return the parsed fields that identify this request for its idempotency key."""
+        return {
+            "recipients": sorted(self.recipients.data),
+            "points": self.points.data,
+            "service_kind": self.service_kind.data,
+            "message": self.message.data.strip(),
+        }
+
+
+class TopUpForm(NonceForm):
+    user = SelectField("Person", coerce=int, validate_choice=False)
+    points = IntegerField(
+        "Points to add",
+        validators=[
+            InputRequired(WHOLE),
+            NumberRange(min=1, max=MAX_TOP_UP, message=f"Add 1 to {MAX_TOP_UP} points."),
+        ],
+    )
+    reason = StringField(
+        "Reason",
+        validators=[
+            DataRequired("Say why, for the audit trail."),
+            Length(max=MAX_TOP_UP_REASON),
+        ],
+    )
+
+
+class PolicyForm(FlaskForm):
+    base_allowance = IntegerField(
+        "Base allowance per period",
+        validators=[InputRequired(WHOLE), NumberRange(min=0, max=1_000_000)],
+    )
+    manager_boost = IntegerField(
+        "Manager boost per active direct report",
+        validators=[InputRequired(WHOLE), NumberRange(min=0, max=1_000_000)],
+    )
+    max_points_per_recipient = IntegerField(
+        "Most points per recipient in one award",
+        validators=[InputRequired(WHOLE), NumberRange(min=1, max=1_000_000)],
+    )
+    pair_cap = IntegerField(
+        "Most points one person may give another per period (empty: no cap)",
+        validators=[Optional(), NumberRange(min=1, max=1_000_000)],
+    )
+    period_length = SelectField(
+        "Period length", choices=[("month", "A calendar month"), ("quarter", "A quarter")]
+    )
+
+
+class ServiceKindForm(FlaskForm):
+    code = StringField(
+        "Code",
+        validators=[
+            DataRequired("Give the kind a short code."),
+            Length(max=40),
+            Regexp(
+                r"^[a-z][a-z0-9-]*$",
+                message="Use lower-case letters, digits and hyphens, starting with a letter.",
+            ),
+        ],
+    )
+    name = StringField("Name", validators=[DataRequired("Give the kind a name."), Length(max=80)])
+    description = TextAreaField(
+        "What it means", validators=[DataRequired("Say what it means."), Length(max=500)]
+    )
+
+
+class ServiceKindEditForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Give the kind a name."), Length(max=80)])
+    description = TextAreaField(
+        "What it means", validators=[DataRequired("Say what it means."), Length(max=500)]
+    )
+    active = BooleanField("Offered on the award form")
+
+
+class ClosePeriodForm(FlaskForm):
+    key = HiddenField(validators=[DataRequired()])
+    force = BooleanField("Close it now, before it ends")
+
+
+class PersonForm(FlaskForm):
+    name = StringField(
+        "Name", validators=[DataRequired("Enter the person's name."), Length(max=200)]
+    )
+    email = StringField(
+        "Email", validators=[DataRequired("Enter a work email address."), Length(max=254)]
+    )
+    department = StringField("Department", validators=[Optional(), Length(max=120)])
+    manager_id = SelectField("Manager", coerce=int, validate_choice=False)
+    role = SelectField(
+        "Role",
+        choices=[("employee", "Employee"), ("manager", "Manager"), ("admin", "Admin")],
+    )
+    employee_number = StringField("HR employee number", validators=[Optional(), Length(max=64)])
+
+
+class NewPersonForm(PersonForm):
+    password = StringField(
+        "First password (optional: at least 10 characters)",
+        validators=[Optional(), Length(min=10, max=1024)],
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "HR file (CSV or JSON)",
+        validators=[FileRequired("Choose a CSV or JSON file to import.")],
+    )
+    dry_run = BooleanField("Dry run: show what would change, write nothing", default=True)

@@ -1,0 +1,64 @@
+// The award form: filter the people list as you type and show the total cost live.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  var form = document.getElementById("give-form");
+  if (!form) return;
+  var filter = document.getElementById("recipient-filter");
+  var items = Array.prototype.slice.call(document.querySelectorAll("#recipient-list li[data-search]"));
+  var status = document.getElementById("filter-status");
+  var noMatch = document.getElementById("no-match");
+  var points = document.getElementById("points");
+  var cost = document.getElementById("cost");
+  var remaining = parseInt(document.getElementById("remaining").dataset.remaining, 10) || 0;
+
+  function applyFilter() {
+    var words = filter.value.toLowerCase().trim().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    items.forEach(function (item) {
+      var box = item.querySelector("input");
+      var text = item.dataset.search;
+      var match = box.checked || words.every(function (word) { return text.indexOf(word) !== -1; });
+      item.hidden = !match;
+      if (match) shown += 1;
+    });
+    noMatch.hidden = shown > 0;
+    status.textContent = words.length ? shown + " people shown" : "";
+  }
+
+  function chosen() {
+    return form.querySelectorAll("input[name=recipients]:checked").length;
+  }
+
+  function updateCost() {
+    var each = parseInt(points.value, 10);
+    var people = chosen();
+    if (!people || !(each > 0)) {
+      cost.textContent = people
+        ? people + (people === 1 ? " person" : " people") + " chosen. Enter the points for each."
+        : "Choose people and points to see the total.";
+      return;
+    }
+    var total = each * people;
+    var text = "Total: " + each + " × " + people + (people === 1 ? " person" : " people") +
+      " = " + total + " points; " + (remaining - total) + " left after this award.";
+    cost.textContent = total > remaining
+      ? "Total: " + total + " points, more than the " + remaining + " you have left. Choose fewer people or points."
+      : text;
+    cost.classList.toggle("over", total > remaining);
+  }
+
+  filter.addEventListener("input", applyFilter);
+  filter.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") event.preventDefault(); // the list filters as you type
+  });
+  form.addEventListener("change", updateCost);
+  points.addEventListener("input", updateCost);
+  form.addEventListener("submit", function () {
+    // One click sends once; the one-time key makes any resubmit count once anyway.
+    var button = document.getElementById("give-submit");
+    window.setTimeout(function () { button.disabled = true; button.setAttribute("aria-busy", "true"); }, 0);
+  });
+  applyFilter();
+  updateCost();
+})();

@@ -1,0 +1,38 @@
+"""The pages behind the award form, the feed, people, the leaderboard and admin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+DIRECTION_LABELS = {"up": "↑ served up", "down": "↓ served down", "lateral": "↔ served across"}
+DIRECTION_HINTS = {
+    "up": "Served someone above them in the management chain",
+    "down": "Served someone who reports to them",
+    "lateral": "Served a colleague outside their management chain",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Register the page blueprints and the template helpers they share."""
+    from web.views import feed, give, leaderboard, people
+    from web.views.admin import bp as admin_bp
+    from web.views.admin import kinds, periods, settings
+    from web.views.admin import people as admin_people
+
+    pages = (give, feed, people, leaderboard, settings, kinds, periods, admin_people)
+    for blueprint in (admin_bp, *(module.bp for module in pages)):
+        app.register_blueprint(blueprint)
+    app.jinja_env.globals.update(DIRECTION_LABELS=DIRECTION_LABELS, DIRECTION_HINTS=DIRECTION_HINTS)
+    app.jinja_env.filters["when"] = when
+
+
+def when(value: str | datetime | None) -> str:
+    """Show a moment in the company's time zone, e.g. `16 Nov 2026, 12:00`."""
+    if value is None:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = moment.astimezone(ZoneInfo(current_app.config["BATON_TIMEZONE"]))
+    return f"{local.day} {local:%b %Y, %H:%M}"

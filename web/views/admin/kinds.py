@@ -1,0 +1,65 @@
+"""Service kinds: add company values, rename, describe, retire or bring back."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ledger.clock import utcnow
+from ledger.errors import LedgerError
+from ledger.operations import Actor
+from ledger.queries.pages import service_kinds_all
+from ledger.services.settings import add_service_kind, update_service_kind
+from web.forms import ServiceKindEditForm, ServiceKindForm
+from web.views.admin import admin_required
+from web.views.refusals import show_refusal
+
+bp = Blueprint("admin_kinds", __name__, url_prefix="/admin/service-kinds")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@admin_required
+def index():
+    form = ServiceKindForm()
+    if form.validate_on_submit():
+        try:
+            add_service_kind(
+                form.code.data,
+                name=form.name.data,
+                description=form.description.data,
+                now=utcnow(),
+                actor=Actor(current_user.id, request_id="web"),
+            )
+        except LedgerError as error:
+            show_refusal(form, error)
+        else:
+            flash(f"Added the service kind {form.name.data}.", "success")
+            return redirect(url_for(".index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/kinds.html", kinds=service_kinds_all(), form=form), status
+
+
+@bp.route("/<code>", methods=["GET", "POST"])
+@admin_required
+def edit(code: str):
+    kind = next((k for k in service_kinds_all() if k["code"] == code), None)
+    if kind is None:
+        abort(404)
+    form = ServiceKindEditForm(data=kind)
+    if form.validate_on_submit():
+        try:
+            update_service_kind(
+                code,
+                name=form.name.data,
+                description=form.description.data,
+                active=form.active.data,
+                now=utcnow(),
+                actor=Actor(current_user.id, request_id="web"),
+            )
+        except LedgerError as error:
+            show_refusal(form, error)
+        else:
+            flash(f"Saved the service kind {form.name.data}.", "success")
+            return redirect(url_for(".index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/kind_edit.html", kind=kind, form=form), status

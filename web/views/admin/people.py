@@ -1,0 +1,146 @@
+"""The directory for admins: search, add, edit, deactivate, and the HR import."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ledger.clock import utcnow
+from ledger.directory import deactivate_user, update_user
+from ledger.errors import LedgerError
+from ledger.importer import ImportRejected, import_file
+from ledger.operations import Actor
+from ledger.queries.pages import people_search
+from ledger.queries.people import list_users, user_by_id, user_document
+from ledger.services.people import create_user
+from web.forms import ImportForm, NewPersonForm, PersonForm
+from web.views.admin import admin_required
+from web.views.refusals import show_refusal
+
+bp = Blueprint("admin_people", __name__, url_prefix="/admin/people")
+MAX_ID = 2**31 - 1
+
+
+def _actor() -> Actor:
+    return Actor(current_user.id, request_id="web")
+
+
+def _manager_choices(excluding: int | None = None) -> list[tuple[int, str]]:
+    people = [p for p in people_search() if p["id"] != excluding]
+    return [(0, "No manager")] + [(p["id"], f"{p['name']} ({p['email']})") for p in people]
+
+
+@bp.get("/")
+@admin_required
+def index():
+    query = request.args.get("q", "")
+    try:
+        page = list_users(q=query or None, limit=50, cursor=request.args.get("cursor"))
+    except LedgerError as error:
+        flash(error.message, "error")
+        page = list_users(q=query or None, limit=50)
+    return render_template("admin/people.html", page=page, query=query)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def new():
+    form = NewPersonForm()
+    form.manager_id.choices = _manager_choices()
+    if form.validate_on_submit():
+        manager = user_by_id(form.manager_id.data) if form.manager_id.data else None
+        try:
+            result = create_user(
+                form.email.data,
+                name=form.name.data,
+                department=form.department.data or None,
+                manager=manager.email if manager else None,
+                role=form.role.data,
+                password=form.password.data or None,
+                employee_number=form.employee_number.data or None,
+                now=utcnow(),
+                actor=_actor(),
+            )
+        except LedgerError as error:
+            show_refusal(form, error)
+        else:
+            flash(f"Added {result.document['name']} to the directory.", "success")
+            return redirect(url_for(".index", q=result.document["email"]))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/person_form.html", form=form, person=None), status
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit(user_id: int):
+    user = user_by_id(user_id) if user_id <= MAX_ID else None
+    if user is None:
+        abort(404)
+    person = user_document(user)
+    form = PersonForm(
+        data={
+            **person,
+            "department": person["department"]["name"] if person["department"] else "",
+            "manager_id": person["manager"]["id"] if person["manager"] else 0,
+        }
+    )
+    form.manager_id.choices = _manager_choices(excluding=user_id)
+    if form.validate_on_submit():
+        changes = {name: form[name].data for name in ("name", "email", "role")}
+        changes["department"] = form.department.data or None
+        changes["manager_id"] = form.manager_id.data or None
+        changes["employee_number"] = form.employee_number.data or None
+        try:
+            update_user(user_id, changes, now=utcnow(), actor=_actor())
+        except LedgerError as error:
+            show_refusal(form, error)
+        else:
+            flash(f"Saved {form.name.data}.", "success")
+            return redirect(url_for(".edit", user_id=user_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/person_form.html", form=form, person=person), status
+
+
+@bp.post("/<int:user_id>/active")
+@admin_required
+def set_active(user_id: int):
+    activate = request.form.get("active") == "1"
+    try:
+        if activate:
+            update_user(user_id, {"active": True}, now=utcnow(), actor=_actor())
+        else:
+            deactivate_user(user_id, now=utcnow(), actor=_actor())
+    except LedgerError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            "Reactivated."
+            if activate
+            else "Deactivated: their sessions and tokens ended, "
+            "their open allowance expired; earned points stay eligible for bonuses.",
+            "success",
+        )
+    return redirect(url_for(".edit", user_id=user_id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@admin_required
+def hr_import():
+    form = ImportForm()
+    report, message = None, None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            report = import_file(
+                upload.read(),
+                content_type=upload.mimetype or upload.filename or "",
+                now=utcnow(),
+                actor=_actor(),
+                dry_run=form.dry_run.data,
+            )
+        except ImportRejected as error:
+            report, message = error.details.get("report"), error.message
+        except LedgerError as error:
+            message = error.message
+    status = 422 if message or form.errors else 200
+    return render_template("admin/import.html", form=form, report=report, message=message), status

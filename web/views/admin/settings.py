@@ -1,0 +1,91 @@
+"""Allowance settings (applying from the next period) and top-ups with a reason."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ledger.clock import utcnow
+from ledger.errors import LedgerError
+from ledger.operations import Actor, IdempotencyKey, request_hash
+from ledger.queries.pages import people_search, policy_overview
+from ledger.services import top_up
+from ledger.services.settings import update_policy
+from web.forms import PolicyForm, TopUpForm
+from web.views.admin import admin_required
+from web.views.refusals import show_refusal
+
+bp = Blueprint("admin_settings", __name__, url_prefix="/admin")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_required
+def allowance():
+    overview = policy_overview(utcnow())
+    form = PolicyForm(data=overview["latest"])
+    if form.validate_on_submit():
+        try:
+            result = update_policy(
+                **{name: form[name].data for name in overview["latest"]},
+                now=utcnow(),
+                actor=Actor(current_user.id, request_id="web"),
+            )
+        except LedgerError as error:
+            show_refusal(form, error)
+        else:
+            flash(
+                f"Saved. The new rules apply from {result.document['effective_from']}.", "success"
+            )
+            return redirect(url_for(".allowance"))
+    return _render(form, _top_up_form(), overview)
+
+
+@bp.post("/top-ups")
+@admin_required
+def add_top_up():
+    form = _top_up_form()
+    if form.validate_on_submit():
+        key = IdempotencyKey(
+            principal=f"user:{current_user.id}",
+            key="web:" + form.nonce.data,
+            request_hash=request_hash(
+                "POST", "/admin/top-ups", [form.user.data, form.points.data, form.reason.data]
+            ),
+        )
+        try:
+            result = top_up(
+                form.user.data,
+                points=form.points.data,
+                reason=form.reason.data,
+                now=utcnow(),
+                actor=Actor(current_user.id, request_id="web"),
+                idempotency=key,
+            )
+        except LedgerError as error:
+            show_refusal(form, error)
+        else:
+            document = result.document
+            flash(
+                f"Added {document['points']} points to {document['user']['name']}'s allowance "
+                f"for {document['period']}.",
+                "success",
+            )
+            return redirect(url_for(".allowance"))
+    form.renew_nonce()
+    overview = policy_overview(utcnow())
+    return _render(PolicyForm(formdata=None, data=overview["latest"]), form, overview)
+
+
+def _top_up_form() -> TopUpForm:
+    form = TopUpForm()
+    form.user.choices = [(p["id"], f"{p['name']} ({p['email']})") for p in people_search()]
+    if request.method == "GET":
+        form.renew_nonce()
+    return form
+
+
+def _render(policy_form, top_up_form, overview):
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "admin/settings.html", form=policy_form, top_up=top_up_form, overview=overview
+    ), status

@@ -1,0 +1,41 @@
+"""The recognition wall: every award, newest first, with filters."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import login_required
+
+from ledger.models import DIRECTIONS
+from ledger.queries.pages import departments, feed_page, people_search
+from ledger.queries.service_kinds import service_kinds
+
+bp = Blueprint("feed", __name__)
+
+
+def kind_names() -> dict[str, str]:
+    return {kind["code"]: kind["name"] for kind in service_kinds(active_only=False)}
+
+
+@bp.get("/feed")
+@login_required
+def index():
+    args = request.args
+    filters = {
+        "person_id": args.get("person", type=int),
+        "department_id": args.get("department", type=int),
+        "service_kind": args.get("kind") or None,
+        "direction": args.get("direction") if args.get("direction") in DIRECTIONS else None,
+    }
+    awards, older = feed_page(**filters, before=args.get("before", type=int))
+    return render_template(
+        "feed/index.html",
+        awards=awards,
+        older=older,
+        filters=filters,
+        filtered=any(filters.values()),
+        highlight=args.get("highlight", type=int),
+        people=people_search(),
+        departments=departments(),
+        kinds=service_kinds(active_only=False),
+        kind_names=kind_names(),
+    )

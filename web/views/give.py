@@ -1,0 +1,79 @@
+"""The peer award form: choose people, points each, how they served you, and why."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ledger.clock import utcnow
+from ledger.errors import LedgerError
+from ledger.operations import Actor, IdempotencyKey, request_hash
+from ledger.queries.balances import balances
+from ledger.queries.pages import award_limits, people_search
+from ledger.queries.service_kinds import service_kinds
+from ledger.services import award_points
+from web.forms import GiveForm
+from web.views.refusals import show_refusal
+
+bp = Blueprint("give", __name__)
+
+
+@bp.route("/give", methods=["GET", "POST"])
+@login_required
+def form():
+    kinds = service_kinds()
+    form = GiveForm()
+    form.service_kind.choices = [(kind["code"], kind["name"]) for kind in kinds]
+    if request.method == "GET":
+        form.recipients.data = [int(v) for v in request.args.getlist("to") if v.isdigit()]
+    if form.validate_on_submit():
+        try:
+            result = _give(form)
+        except LedgerError as error:
+            show_refusal(form, error)
+        else:
+            return _done(result)
+    form.renew_nonce()
+    status = 422 if request.method == "POST" else 200
+    return render_template("give/form.html", **_page(form, kinds)), status
+
+
+def _give(form: GiveForm):
+    key = IdempotencyKey(
+        principal=f"user:{current_user.id}",
+        key="web:" + form.nonce.data,
+        request_hash=request_hash("POST", "/give", form.fields_for_hash()),
+    )
+    return award_points(
+        giver=current_user.id,
+        recipients=form.recipients.data,
+        points=form.points.data,
+        message=form.message.data,
+        service_kind=form.service_kind.data,
+        now=utcnow(),
+        actor=Actor(current_user.id, request_id="web"),
+        idempotency=key,
+    )
+
+
+def _done(result):
+    award = result.document
+    names = ", ".join(line["recipient"]["name"] for line in award["lines"])
+    if result.replayed:
+        flash(f"That award to {names} was already recorded; it counts once.", "info")
+    else:
+        flash(f"Thank you! {names} received your points; everyone can see it below.", "success")
+    return redirect(url_for("feed.index", highlight=award["id"], _anchor=f"award-{award['id']}"))
+
+
+def _page(form: GiveForm, kinds: list[dict]) -> dict:
+    now = utcnow()
+    people = [p for p in people_search(request.args.get("q")) if p["id"] != current_user.id]
+    return {
+        "form": form,
+        "kinds": kinds,
+        "people": people,
+        "query": request.args.get("q", ""),
+        "balances": balances(current_user.id, now),
+        "limits": award_limits(now),
+    }

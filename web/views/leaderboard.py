@@ -1,0 +1,126 @@
+"""The leaderboard: who served most, in a scope and a window, as a table or a CSV file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+
+from ledger.clock import utcnow
+from ledger.errors import Forbidden, LedgerError, NotFound
+from ledger.models import DIRECTIONS
+from ledger.queries.leaderboard import METRICS, leaderboard
+from ledger.queries.pages import departments, recent_period_keys
+from ledger.queries.scopes import leaderboard_members, window_for
+from ledger.queries.service_kinds import service_kinds
+from ledger.tokens import allowed_scopes
+from web.views.exports import csv_response
+
+bp = Blueprint("leaderboard", __name__)
+STATUS = {Forbidden: 403, NotFound: 404}
+
+
+@bp.get("/leaderboard")
+@login_required
+def index():
+    choice, rows, error = _ranking()
+    status = STATUS.get(type(error), 422) if error else 200
+    top = max((row[choice["metric"]] for row in rows), default=0)
+    return render_template(
+        "leaderboard/index.html",
+        choice=choice,
+        rows=rows,
+        top=top,
+        error=error,
+        scopes=_scope_options(),
+        periods=recent_period_keys(utcnow()),
+        kinds=service_kinds(active_only=False),
+        manage=_manage(),
+    ), status
+
+
+@bp.get("/leaderboard.csv")
+@login_required
+def download():
+    choice, rows, error = _ranking()
+    if error:
+        return index()
+    header = ["rank", "user_id", "name", "email", "points", "awards", "customers"]
+    directions = list(DIRECTIONS) if _manage() else []
+    return csv_response(
+        header + directions,
+        (
+            [row["rank"], row["user"]["id"], row["user"]["name"], row["user"]["email"]]
+            + [row["points"], row["awards"], row["customers"]]
+            + [row["by_direction"][name] for name in directions]
+            for row in rows
+        ),
+        f"baton-leaderboard-{choice['period'] or 'custom'}.csv",
+    )
+
+
+def _manage() -> bool:
+    return "manage" in allowed_scopes(current_user)
+
+
+def _ranking():
+    """Read the choices from the query string and rank; an error comes back, never raised."""
+    args = request.args
+    now = utcnow()
+    choice = {
+        "scope": args.get("scope") or "company",
+        "period": args.get("period") or None,
+        "since": args.get("since") or "",
+        "until": args.get("until") or "",
+        "metric": args.get("metric") if args.get("metric") in METRICS else "points",
+        "direction": args.get("direction") if args.get("direction") in DIRECTIONS else "",
+        "kind": args.get("kind") or "",
+    }
+    if choice["period"] == "custom" or (not choice["period"] and choice["since"]):
+        choice["period"] = None
+    elif not choice["period"]:
+        choice["period"] = recent_period_keys(now)["months"][0]
+    try:
+        window = window_for(
+            now=now,
+            period=choice["period"],
+            since=_day(choice["since"], "since") if choice["period"] is None else None,
+            until=_day(choice["until"], "until") if choice["period"] is None else None,
+        )
+        members = leaderboard_members(choice["scope"], current_user, manage=_manage())
+        rows = leaderboard(
+            window,
+            metric=choice["metric"],
+            members=members,
+            direction=choice["direction"] or None,
+            service_kind=choice["kind"] or None,
+        )
+    except LedgerError as error:
+        return choice, [], error
+    return choice, rows, None
+
+
+def _day(text: str, name: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise LedgerError(f"Give `{name}` as a date, such as 2026-11-01.") from None
+
+
+def _scope_options() -> list[tuple[str, str]]:
+    options = [("company", "The whole company")]
+    if current_user.department_id:
+        options.append(("department", f"My department ({current_user.department.name})"))
+    options.append(("team", "My team (people who share my manager)"))
+    if _manage():
+        options.append((f"team:{current_user.id}", "Everyone under me (my whole organisation)"))
+    if current_user.role == "admin":
+        options += [
+            (f"department:{d['id']}", f"Department: {d['name']}")
+            for d in departments()
+            if d["id"] != current_user.department_id
+        ]
+    return options
