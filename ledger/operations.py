@@ -98,6 +98,8 @@ def run_operation(
             outcome = body(ctx)
         except LedgerError as error:
             savepoint.rollback()
+            # The savepoint took back every transfer the body posted before it refused.
+            ctx.transfer_count = 0
             return _reject(ctx, kind, actor, idempotency, error)
         savepoint.commit()
         return _finish(ctx, kind, actor, idempotency, outcome)
