@@ -11,7 +11,7 @@ rest = BatonApi()
 
 def init_app(app: Flask) -> None:
     """Configure flask-smorest and register every API blueprint."""
-    from api import auth, awards, balances, leaderboard, ledger_admin, limits, meta
+    from api import auth, awards, balances, leaderboard, ledger_admin, limits, meta, users
 
     app.config.setdefault("API_TITLE", "Baton")
     app.config.setdefault("API_VERSION", "v1")
@@ -24,5 +24,5 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     rest.register_blueprint(meta.bp, url_prefix="/api/v1")
     limits.init_app(app)
-    for blueprint in (awards.bp, balances.bp, leaderboard.bp, ledger_admin.bp):
+    for blueprint in (awards.bp, balances.bp, leaderboard.bp, ledger_admin.bp, users.bp):
         rest.register_blueprint(blueprint, url_prefix="/api/v1")

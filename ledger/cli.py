@@ -157,3 +157,84 @@ def verify_command(as_json) -> None:
             f"The books reconcile: {counts['transfers']} transfers over "
             f"{counts['accounts']} accounts, {counts['awards']} awards."
         )
+
+
+def _person(email: str):
+    from ledger.queries.people import user_by_email
+
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No one with the email {email} is in the directory.")
+    return user
+
+
+@ledger_cli.command("import-users")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+def import_users_command(file, dry_run) -> None:
+    """Upsert people from an HR CSV or JSON FILE by email, all or nothing."""
+    from ledger.importer import ImportRejected, import_file
+
+    with open(file, "rb") as handle:
+        data = handle.read()
+    kind = "application/json" if file.lower().endswith(".json") else "text/csv"
+    try:
+        report = import_file(
+            data, content_type=kind, now=utcnow(), actor=CLI_ACTOR, dry_run=dry_run
+        )
+    except ImportRejected as error:
+        for row in error.details["report"]["rows"]:
+            if row["status"] == "error":
+                click.echo(f"row {row['row']}: {row['reason']}", err=True)
+        raise click.ClickException(error.message) from error
+    except LedgerError as error:
+        raise click.ClickException(error.message) from error
+    counts = report["counts"]
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(
+        f"{verb} {len(report['rows'])} rows: {counts['created']} created, "
+        f"{counts['updated']} updated, {counts['unchanged']} unchanged."
+    )
+
+
+@ledger_cli.command("set-password")
+@click.argument("email")
+@domain_errors
+def set_password_command(email) -> None:
+    """Print a one-time link (under BATON_BASE_URL) where EMAIL can set a password."""
+    from ledger.sessions import password_link
+
+    click.echo(password_link(_person(email).id))
+
+
+@ledger_cli.command("create-token")
+@click.argument("email")
+@click.option("--scope", "scopes", multiple=True, required=True, help="Repeat for each scope.")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+@click.option("--expires-days", type=click.IntRange(1, 3650), help="Expire after this many days.")
+@domain_errors
+def create_token_command(email, scopes, name, expires_days) -> None:
+    """Create an API token for EMAIL and print only the token (shown once)."""
+    from ledger.tokens import create_token
+
+    raw, _ = create_token(
+        _person(email).id,
+        name=name,
+        scopes=list(scopes),
+        expires_days=expires_days,
+        now=utcnow(),
+        actor=CLI_ACTOR,
+        creator_is_admin=True,
+    )
+    click.echo(raw)
+
+
+@ledger_cli.command("deactivate-user")
+@click.argument("email")
+@domain_errors
+def deactivate_user_command(email) -> None:
+    """Deactivate EMAIL: sessions and tokens end, the open allowance expires; history stays."""
+    from ledger.directory import deactivate_user
+
+    result = deactivate_user(_person(email).id, now=utcnow(), actor=CLI_ACTOR)
+    click.echo(f"Deactivated {result.document['email']}; their sessions and tokens have ended.")

@@ -132,14 +132,22 @@ def authenticate_token(raw: str, *, now: datetime) -> TokenPrincipal | None:
 
 
 def revoke_token(
-    token_id: int, *, now: datetime, actor: Actor, owner_id: int | None = None
+    token_id: int,
+    *,
+    now: datetime,
+    actor: Actor,
+    owner_id: int | None = None,
+    service_only: bool = False,
 ) -> OperationResult:
-    """Revoke a token; `owner_id` limits the revocation to that person's tokens."""
+    """Revoke a token; `owner_id` limits it to one person's tokens, `service_only` to services."""
 
     def body(ctx):
         query = update(ApiToken).where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None))
         if owner_id is not None:
             query = query.where(ApiToken.user_id == owner_id)
+        if service_only:
+            services = select(User.id).where(User.kind == "service")
+            query = query.where(ApiToken.user_id.in_(services))
         changed = db.session.execute(
             query.values(revoked_at=now).execution_options(synchronize_session=False)
         ).rowcount
@@ -148,6 +156,38 @@ def revoke_token(
         return Outcome({"id": token_id, "revoked_at": timestamp(now)}, "token", token_id)
 
     return run_operation("revoke_token", body, now=now, actor=actor)
+
+
+def token_list(user_ids: list[int]) -> list[dict]:
+    """Describe the tokens of the given people, newest first; never the secret."""
+    tokens = db.session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id.in_(user_ids))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ).all()
+    return [
+        {
+            "id": token.id,
+            "owner": token.user.reference(),
+            "name": token.name,
+            "hint": token.hint,
+            "scopes": sorted(token.scope_set),
+            "created_at": token.created_at,
+            "expires_at": token.expires_at,
+            "last_used_at": token.last_used_at,
+            "revoked_at": token.revoked_at,
+        }
+        for token in tokens
+    ]
+
+
+def service_accounts() -> list[User]:
+    """Return the active service accounts an admin may make tokens for."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.kind == "service", User.active).order_by(User.name, User.id)
+        )
+    )
 
 
 def _touch(token_id: int, now: datetime) -> None:

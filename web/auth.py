@@ -1,16 +1,26 @@
-"""Log in and out."""
+"""Log in and out, change a password, and set one through a one-time link."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from ledger.sessions import check_credentials, end_sessions
+from ledger.clock import utcnow
+from ledger.errors import LedgerError
+from ledger.operations import Actor
+from ledger.queries.people import user_by_id
+from ledger.sessions import (
+    change_password,
+    check_credentials,
+    end_sessions,
+    link_user,
+    set_password_by_link,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -19,6 +29,17 @@ class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField("Keep me logged in on this device")
+
+
+class NewPasswordForm(FlaskForm):
+    new = PasswordField("New password", validators=[DataRequired(), Length(min=10, max=1024)])
+    confirm = PasswordField(
+        "Repeat the new password", validators=[EqualTo("new", "The passwords differ.")]
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
 
 
 def safe_next(target: str | None) -> str | None:
@@ -32,6 +53,7 @@ def safe_next(target: str | None) -> str | None:
         or not target.startswith("/")
         or target.startswith("//")
         or "\\" in target
+        or any(ord(char) < 32 for char in target)
     ):
         return None
     return target
@@ -58,3 +80,41 @@ def logout():
     logout_user()
     flash("You are logged out everywhere.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(
+                current_user.id, form.current.data, form.new.data, now=utcnow(), actor=_actor()
+            )
+        except LedgerError as error:
+            form.current.errors = [error.message]
+        else:
+            # The version moved on: keep this session, every other one has ended.
+            login_user(user_by_id(current_user.id))
+            flash("Your password is changed; your other sessions have ended.", "info")
+            return redirect(url_for("pages.home"))
+    return render_template("auth/password.html", form=form), 200 if request.method == "GET" else 422
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    if link_user(token) is None:
+        abort(404)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        set_password_by_link(token, form.new.data, now=utcnow(), actor=Actor(None))
+        logout_user()
+        flash("Your password is set; log in with it now.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form), (
+        200 if request.method == "GET" else 422
+    )
+
+
+def _actor() -> Actor:
+    return Actor(current_user.id, request_id=request.headers.get("X-Request-Id"))

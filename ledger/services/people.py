@@ -43,13 +43,13 @@ def create_user(
     now: datetime,
     actor: Actor,
     department: str | None = None,
-    manager: str | None = None,
+    manager: str | int | None = None,
     role: str = "employee",
     kind: str = "person",
     password: str | None = None,
     employee_number: str | None = None,
 ) -> OperationResult:
-    """Add a person (or a bot or service account) to the directory."""
+    """Add a person (or a bot or service account); `manager` is an email or a user id."""
 
     def body(ctx):
         address = email.strip().lower()
@@ -64,12 +64,22 @@ def create_user(
         if kind not in USER_KINDS:
             raise ValidationFailed(f"Kind must be one of {', '.join(USER_KINDS)}.", field="kind")
         manager_id = None
-        if manager:
-            manager_id = db.session.scalar(
-                select(User.id).where(User.email == manager.strip().lower())
+        if manager is not None and manager != "":
+            by = (
+                User.id == manager
+                if isinstance(manager, int)
+                else User.email == manager.strip().lower()
             )
+            manager_id = db.session.scalar(select(User.id).where(by))
             if manager_id is None:
                 raise ValidationFailed(f"No manager {manager!r} in the directory.", field="manager")
+        if employee_number is not None and db.session.scalar(
+            select(User.id).where(User.employee_number == employee_number)
+        ):
+            raise ValidationFailed(
+                f"Employee number {employee_number} belongs to someone else.",
+                field="employee_number",
+            )
         user_id = db.session.execute(
             insert(User)
             .values(

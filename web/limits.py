@@ -1,0 +1,42 @@
+"""Login rate limits: per account and per client address, on the configured shared storage."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+EXTENSION = "baton_web_limiter"
+
+
+def init_app(app: Flask) -> None:
+    """Create this app's web limiter and put the two login limits on the login view."""
+    from web.auth import login
+
+    # Each app gets its own limiter so that test apps never share counters or settings.
+    limiter = Limiter(
+        key_func=get_remote_address,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        default_limits=[],
+        headers_enabled=True,
+        key_prefix="baton-web",
+    )
+    limiter.init_app(app)
+    app.extensions[EXTENSION] = limiter
+    # Only failed attempts count, so people who log in successfully are never locked out.
+    failed = dict(methods=["POST"], deduct_when=lambda response: response.status_code == 401)
+    limiter.limit(_account_limit, key_func=_account_key, scope="login-account", **failed)(login)
+    # The address comes from ProxyFix with BATON_PROXY_HOPS, never from a raw header.
+    limiter.limit(_address_limit, key_func=get_remote_address, scope="login-ip", **failed)(login)
+
+
+def _account_limit() -> str:
+    return current_app.config["BATON_LOGIN_RATE_LIMIT_ACCOUNT"]
+
+
+def _address_limit() -> str:
+    return current_app.config["BATON_LOGIN_RATE_LIMIT_IP"]
+
+
+def _account_key() -> str:
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]

@@ -1,0 +1,121 @@
+"""API token pages: create (shown once), list and revoke one's own; admins also for services."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ledger.clock import utcnow
+from ledger.errors import LedgerError
+from ledger.models import SCOPES
+from ledger.operations import Actor
+from ledger.tokens import allowed_scopes, create_token, revoke_token, service_accounts, token_list
+
+bp = Blueprint("tokens", __name__, url_prefix="/tokens")
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    scopes = SelectMultipleField(
+        "Scopes",
+        choices=[(scope, scope) for scope in SCOPES],
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        validators=[DataRequired("Choose at least one scope.")],
+    )
+    expires_days = IntegerField(
+        "Expires after (days, empty for never)",
+        validators=[Optional(), NumberRange(min=1, max=3650)],
+    )
+
+
+class ServiceTokenForm(TokenForm):
+    owner = SelectField("Service account", coerce=int)
+
+
+@bp.get("/")
+@login_required
+def index():
+    return _render(TokenForm(), _service_form())
+
+
+@bp.post("/")
+@login_required
+def create():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _render(form, _service_form(), 422)
+    return _create(current_user.id, form, lambda: _render(form, _service_form(), 422))
+
+
+@bp.post("/service")
+@login_required
+def create_for_service():
+    if current_user.role != "admin":
+        abort(403)
+    form = _service_form()
+    if not form.validate_on_submit():
+        return _render(TokenForm(), form, 422)
+    return _create(form.owner.data, form, lambda: _render(TokenForm(), form, 422))
+
+
+@bp.post("/<int:token_id>/revoke")
+@login_required
+def revoke(token_id: int):
+    admin = current_user.role == "admin" and request.form.get("service") == "1"
+    owner = None if admin else current_user.id
+    try:
+        revoke_token(token_id, now=utcnow(), actor=_actor(), owner_id=owner, service_only=admin)
+    except LedgerError:
+        abort(404)
+    flash("The token is revoked; requests with it now answer 401.", "info")
+    return redirect(url_for("tokens.index"))
+
+
+def _create(owner_id: int, form: TokenForm, again):
+    try:
+        raw, result = create_token(
+            owner_id,
+            name=form.name.data,
+            scopes=form.scopes.data,
+            expires_days=form.expires_days.data,
+            now=utcnow(),
+            actor=_actor(),
+            creator_is_admin=current_user.role == "admin",
+        )
+    except LedgerError as error:
+        form.scopes.errors = [error.message]
+        return again()
+    return render_template("tokens/created.html", raw=raw, token=result.document), 201
+
+
+def _render(form: TokenForm, service_form: ServiceTokenForm | None, status: int = 200):
+    services = service_accounts() if service_form is not None else []
+    ids = [current_user.id, *(person.id for person in services)]
+    tokens = token_list(ids)
+    return render_template(
+        "tokens/index.html",
+        form=form,
+        service_form=service_form,
+        mine=[token for token in tokens if token["owner"]["id"] == current_user.id],
+        services=[token for token in tokens if token["owner"]["id"] != current_user.id],
+        allowed=sorted(allowed_scopes(current_user)),
+    ), status
+
+
+def _service_form() -> ServiceTokenForm | None:
+    if current_user.role != "admin":
+        return None
+    form = ServiceTokenForm(prefix="service")
+    form.owner.choices = [
+        (person.id, f"{person.name} ({person.email})") for person in service_accounts()
+    ]
+    return form
+
+
+def _actor() -> Actor:
+    return Actor(current_user.id, request_id=request.headers.get("X-Request-Id"))
