@@ -16,7 +16,7 @@ csrf = CSRFProtect()
 
 def init_app(app: Flask) -> None:
     """Wire sessions, CSRF, security headers and the web blueprints."""
-    from web import auth, pages, views
+    from web import auth, limits, pages, tokens, views
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     login_manager.init_app(app)
@@ -29,6 +29,8 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.context_processor(lambda: {"csp_nonce": _csp_nonce})
     app.register_blueprint(auth.bp)
+    app.register_blueprint(tokens.bp)
+    limits.init_app(app)
     app.register_blueprint(pages.bp)
     views.init_app(app)
 
