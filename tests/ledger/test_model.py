@@ -1,0 +1,250 @@
+"""A model-based test: random sequences of ledger operations against a plain-Python model."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from ledger.db import db
+from ledger.errors import LedgerError
+from ledger.operations import Actor, IdempotencyKey, request_hash
+from ledger.queries.balances import balances
+from ledger.reconciliation import verify_ledger
+from ledger.services import award_points, close_period, reverse_award
+from tests.factories import ADMIN_ACTOR, NOW, make_app, make_user
+
+pytestmark = pytest.mark.heavy
+
+CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+EXAMPLES = {"sqlite": 100 if CI else 15, "postgres": 25 if CI else 5}
+MESSAGE = "Thanks for the careful review of my plan."
+PEOPLE = ("M", "A", "B", "C")  # M manages A and B; C works in another department
+POINTS = st.sampled_from([-1, 0, 1, 7, 10, 25, 50, 51])
+
+
+class LedgerModel(RuleBasedStateMachine):
+    """Drive the services at random and compare every balance with the model after each step."""
+
+    template = None  # set by the test before the machine runs
+
+    awards = Bundle("awards")
+    keys = Bundle("keys")
+
+    @initialize()
+    def open_books(self):
+        self.url = self.template.new_database()
+        self.app = make_app(self.url)
+        self.context = self.app.app_context()
+        self.context.push()
+        manager = make_user("m@example.com", name="M", role="manager")
+        self.users = {
+            "M": manager,
+            "A": make_user("a@example.com", name="A", manager=manager.email),
+            "B": make_user("b@example.com", name="B", manager=manager.email),
+            "C": make_user("c@example.com", name="C", department="Sales"),
+        }
+        self.bot = make_user("bot@example.com", name="Bot", kind="bot")
+        self.ids = {name: user.id for name, user in self.users.items()}
+        self.period = 0
+        self.now = NOW
+        self.spent: dict[tuple[str, int], int] = {}
+        self.earned = dict.fromkeys(PEOPLE, 0)
+        self.model_awards: dict[int, dict] = {}
+        self.stored: dict[tuple[str, str], tuple[str, object]] = {}
+
+    def teardown(self):
+        if getattr(self, "context", None) is not None:
+            db.session.remove()
+            db.engine.dispose()
+            self.context.pop()
+            self.template.drop(self.url)
+
+    # --- the model -------------------------------------------------------------------
+
+    def entitlement(self, name: str) -> int:
+        return 120 if name == "M" else 100
+
+    def left(self, name: str) -> int:
+        return self.entitlement(name) - self.spent.get((name, self.period), 0)
+
+    def expected_award(self, giver: str, recipients: list[str], points: int) -> str | None:
+        """Return the error code the ledger must answer, or None if the award passes."""
+        if len(set(recipients)) != len(recipients):
+            return "duplicate_recipient"
+        if giver in recipients:
+            return "self_award"
+        if not 1 <= points <= 50:
+            return "validation_error"
+        if points * len(recipients) > self.left(giver):
+            return "insufficient_allowance"
+        return None
+
+    # --- rules -----------------------------------------------------------------------
+
+    @rule(
+        target=keys,
+        giver=st.sampled_from(PEOPLE),
+        recipients=st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=3),
+        points=POINTS,
+        key=st.text("abcdef", min_size=1, max_size=3),
+    )
+    def award(self, giver, recipients, points, key):
+        request = (giver, tuple(recipients), points)
+        seen = self.stored.get((giver, key))
+        try:
+            result = self._give(giver, recipients, points, key)
+            outcome = ("ok", result.document)
+        except LedgerError as error:
+            outcome = ("error", error.code)
+        if seen is not None:
+            stored_request, stored_outcome = seen
+            if stored_request != request:
+                assert outcome == ("error", "idempotency_key_reused")
+            elif stored_outcome[0] == "ok":
+                assert outcome == stored_outcome  # a replay returns the first document
+            else:
+                assert outcome == stored_outcome
+            return (giver, key)
+        expected = self.expected_award(giver, recipients, points)
+        assert outcome[0] == ("error" if expected else "ok"), (outcome, expected)
+        if expected:
+            assert outcome[1] == expected
+        else:
+            award_id = outcome[1]["id"]
+            self.spent[(giver, self.period)] = self.spent.get(
+                (giver, self.period), 0
+            ) + points * len(recipients)
+            for name in recipients:
+                self.earned[name] += points
+            self.model_awards[award_id] = {
+                "giver": giver,
+                "recipients": recipients,
+                "points": points,
+                "period": self.period,
+                "reversed": False,
+            }
+        self.stored[(giver, key)] = (request, outcome)
+        return (giver, key)
+
+    def _give(self, giver, recipients, points, key):
+        return award_points(
+            giver=self.ids[giver],
+            recipients=[self.ids[name] for name in recipients],
+            points=points,
+            message=MESSAGE,
+            service_kind="need",
+            now=self.now,
+            actor=Actor(self.ids[giver]),
+            idempotency=IdempotencyKey(
+                f"user:{self.ids[giver]}", key, request_hash("award", giver, recipients, points)
+            ),
+        )
+
+    @rule(choice=st.integers(min_value=0, max_value=50))
+    def reverse(self, choice):
+        if not self.model_awards:
+            return
+        award_id = sorted(self.model_awards)[choice % len(self.model_awards)]
+        award = self.model_awards[award_id]
+        try:
+            reverse_award(award_id, reason="model reversal", now=self.now, actor=ADMIN_ACTOR)
+        except LedgerError as error:
+            assert award["reversed"] and error.code == "already_reversed"
+            return
+        assert not award["reversed"]
+        award["reversed"] = True
+        for name in award["recipients"]:
+            self.earned[name] -= award["points"]
+        if award["period"] == self.period:
+            key = (award["giver"], self.period)
+            self.spent[key] -= award["points"] * len(award["recipients"])
+
+    @rule()
+    def close_month(self):
+        self.period += 1
+        first = (self.now.replace(day=1) + timedelta(days=32)).replace(day=2)
+        self.now = first
+        closed = close_period(None, now=self.now, actor=ADMIN_ACTOR)
+        assert len(closed) <= 1
+
+    @rule(giver=st.sampled_from(PEOPLE), points=POINTS)
+    def attack_self_award(self, giver, points):
+        with pytest.raises(LedgerError) as caught:
+            award_points(
+                giver=self.ids[giver],
+                recipients=[self.ids[giver]],
+                points=points,
+                message=MESSAGE,
+                service_kind="need",
+                now=self.now,
+                actor=Actor(self.ids[giver]),
+            )
+        assert caught.value.code in {"self_award", "validation_error"}
+
+    @rule(giver=st.sampled_from(PEOPLE))
+    def attack_bot_recipient(self, giver):
+        with pytest.raises(LedgerError) as caught:
+            award_points(
+                giver=self.ids[giver],
+                recipients=[self.bot.id],
+                points=5,
+                message=MESSAGE,
+                service_kind="need",
+                now=self.now,
+                actor=Actor(self.ids[giver]),
+            )
+        assert caught.value.code == "recipient_inactive"
+
+    # --- invariants ------------------------------------------------------------------
+
+    @invariant()
+    def balances_match_the_model(self):
+        if not hasattr(self, "ids"):
+            return
+        for name in PEOPLE:
+            figures = balances(self.ids[name], self.now)
+            assert figures["allowance_remaining"] == self.left(name), name
+            assert figures["earned_unconverted"] == self.earned[name], name
+            assert figures["allowance_remaining"] >= 0
+
+    @invariant()
+    def the_books_reconcile(self):
+        if hasattr(self, "ids"):
+            report = verify_ledger()
+            assert report["ok"], report["problems"]
+
+
+def run_model(template, engine):
+    machine = type(f"LedgerModel_{engine}", (LedgerModel,), {"template": template})
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=EXAMPLES[engine],
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
+
+
+@pytest.mark.timeout(900)
+def test_the_ledger_matches_the_model_on_sqlite(sqlite_template):
+    run_model(sqlite_template, "sqlite")
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.postgres
+def test_the_ledger_matches_the_model_on_postgresql(postgres_template):
+    run_model(postgres_template, "postgres")
