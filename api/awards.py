@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -52,7 +53,7 @@ AWARD_LINKS = {
 @bp.route("/awards")
 class Awards(MethodView):
     @requires("read")
-    @bp.arguments(AwardQuerySchema, location="query")
+    @bp.arguments(AwardQuerySchema, location="query", unknown=ma.RAISE)
     @bp.response(200, AwardListSchema)
     @bp.doc(operationId="listAwards", responses=CSV_DOC)
     @documents_errors(bp, 401, 403)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -35,7 +36,7 @@ class Balances(MethodView):
 @bp.route(f"/users/<{ID_PATH}:user_id>/entries")
 class Entries(MethodView):
     @requires("read")
-    @bp.arguments(EntryQuerySchema, location="query")
+    @bp.arguments(EntryQuerySchema, location="query", unknown=ma.RAISE)
     @bp.response(200, EntryListSchema)
     @bp.doc(operationId="listEntries")
     @documents_errors(bp, 401, 403, 404)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -24,7 +25,7 @@ CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 @bp.route("/leaderboard")
 class Leaderboard(MethodView):
     @requires("read")
-    @bp.arguments(LeaderboardQuerySchema, location="query")
+    @bp.arguments(LeaderboardQuerySchema, location="query", unknown=ma.RAISE)
     @bp.response(200, LeaderboardSchema)
     @bp.doc(operationId="getLeaderboard", responses=CSV_DOC)
     @documents_errors(bp, 401, 403, 404)

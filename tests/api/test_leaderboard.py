@@ -1,0 +1,84 @@
+"""GET /leaderboard: ranking, scopes, manager-only details and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from tests.api.conftest import award_body
+
+BOARD = "/api/v1/leaderboard"
+
+
+@pytest.fixture
+def awarded(org, as_user):
+    ada, cy = as_user(org.ada), as_user(org.cy)
+    for caller, recipients, points in [(ada, [org.bob.id], 10), (cy, [org.bob.id, org.boss.id], 5)]:
+        assert (
+            caller.post("/api/v1/awards", award_body(*recipients, points=points)).status_code == 201
+        )
+    return org
+
+
+def test_the_company_board_ranks_by_points_with_customers(awarded, as_user):
+    body = as_user(awarded.ada, ["read"]).get(BOARD).json
+    assert [(row["rank"], row["user"]["name"], row["points"], row["customers"])
+            for row in body["items"]] == [(1, "Bob", 15, 2), (2, "Boss", 5, 1)]  # fmt: skip
+    assert "by_direction" not in body["items"][0]
+    assert body["since"].endswith("+00:00")
+
+
+def test_managers_see_the_split_by_direction(awarded, as_user):
+    body = as_user(awarded.boss, ["read", "manage"]).get(BOARD).json
+    assert body["items"][0]["by_direction"] == {"up": 0, "down": 0, "lateral": 15}
+
+
+def test_a_subtree_board_needs_manage_and_reach(awarded, as_user):
+    team = f"{BOARD}?scope=team:{awarded.boss.id}"
+    assert as_user(awarded.ada, ["read"]).get(team).status_code == 403
+    names = [
+        row["user"]["name"]
+        for row in as_user(awarded.boss, ["read", "manage"]).get(team).json["items"]
+    ]
+    assert names == ["Bob"]
+    assert (
+        as_user(awarded.admin, ["read", "manage"]).get(f"{BOARD}?scope=team:99999").status_code
+        == 404
+    )
+
+
+def test_metric_period_and_pages(awarded, as_user):
+    caller = as_user(awarded.ada, ["read"])
+    assert caller.get(f"{BOARD}?metric=customers").json["items"][0]["user"]["name"] == "Bob"
+    assert caller.get(f"{BOARD}?period=2020-01").json["items"] == []
+    first = caller.get(f"{BOARD}?limit=1").json
+    second = caller.get(f"{BOARD}?limit=1&cursor={first['next_cursor']}").json
+    assert [first["items"][0]["rank"], second["items"][0]["rank"]] == [1, 2]
+    assert second["next_cursor"] is None
+
+
+BAD_QUERIES = [
+    "metric=money",
+    "scope=galaxy",
+    "period=2026-Q5",
+    "period=2026-11&since=2026-11-01",
+    "since=2026-11-10&until=2026-11-01",
+]
+
+
+@pytest.mark.parametrize("query", BAD_QUERIES)
+def test_bad_arguments_answer_422(awarded, as_user, query):
+    response = as_user(awarded.ada, ["read"]).get(f"{BOARD}?{query}")
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "validation_error"
+
+
+def test_the_board_answers_csv(awarded, as_user):
+    response = as_user(awarded.boss, ["read", "manage"]).get(f"{BOARD}?format=csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.data.decode())))
+    assert rows[0] == ["rank", "user_id", "name", "email", "points", "awards", "customers",
+                       "up", "down", "lateral"]  # fmt: skip
+    assert rows[1][:5] == ["1", str(awarded.bob.id), "Bob", "bob@example.com", "15"]
