@@ -7,11 +7,13 @@ from typing import Any
 
 from sqlalchemy import case, func, literal, select, union_all
 
+from ledger.bonus.reconcile import conversions_agree
 from ledger.db import db
 from ledger.models import (
     Account,
     Award,
     AwardLine,
+    Conversion,
     Operation,
     Period,
     Reversal,
@@ -49,6 +51,7 @@ def verify_ledger(now: datetime | None = None) -> dict[str, Any]:
     problems += _operations_complete()
     problems += _awards_agree()
     problems += _reversals_agree()
+    problems += conversions_agree()
     problems += _seals_match(accounts)
     if now is not None:
         for key in db.session.scalars(
@@ -68,6 +71,7 @@ def verify_ledger(now: datetime | None = None) -> dict[str, Any]:
         "awards": db.session.scalar(select(func.count()).select_from(Award)),
         "reversals": db.session.scalar(select(func.count()).select_from(Reversal)),
         "seals": db.session.scalar(select(func.count()).select_from(Seal)),
+        "conversions": db.session.scalar(select(func.count()).select_from(Conversion)),
     }
     return {"ok": not problems, "counts": counts, "problems": problems, "warnings": warnings}
 

@@ -2,6 +2,7 @@
 
 from ledger.models.audit import AuditEvent, Seal
 from ledger.models.awards import DIRECTIONS, Award, AwardLine, Reversal, ServiceKind
+from ledger.models.bonus import BonusRun, BonusRunLine, Conversion
 from ledger.models.ledger import (
     ACCOUNT_KINDS,
     SYSTEM_ACCOUNT_KINDS,
@@ -29,6 +30,9 @@ __all__ = [
     "AuditEvent",
     "Award",
     "AwardLine",
+    "BonusRun",
+    "BonusRunLine",
+    "Conversion",
     "Department",
     "Operation",
     "Period",

@@ -6,14 +6,16 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ledger.bonus.collect import lock_line_ids
 from ledger.db import db
-from ledger.errors import AlreadyReversed, NotFound, ValidationFailed
-from ledger.models import Award, AwardLine, Period, Reversal, User
+from ledger.errors import AlreadyConverted, AlreadyReversed, NotFound, ValidationFailed
+from ledger.models import Award, AwardLine, Conversion, Period, Reversal, User
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.postings import (
     AccountRef,
     Move,
     ensure_allowance,
+    ensure_clawback,
     ensure_earned,
     post,
     system_account,
@@ -74,8 +76,15 @@ def reverse_award(
         lines = db.session.scalars(
             select(AwardLine).where(AwardLine.award_id == award.id).order_by(AwardLine.id)
         ).all()
+        converted = _converted_lines([line.id for line in lines])
+        if converted and not clawback:
+            raise AlreadyConverted(
+                f"Award {award.id} is partly paid out by a bonus run (lines "
+                f"{', '.join(map(str, converted))}); record a clawback instead.",
+                lines=converted,
+            )
         moves = [
-            Move(_source(line), target, line.points, "reversal", award_line_id=line.id)
+            Move(_source(line, converted), target, line.points, "reversal", award_line_id=line.id)
             for line in lines
         ]
         post(ctx, moves)
@@ -86,6 +95,7 @@ def reverse_award(
                 "reason": text,
                 "clawback": clawback,
                 "points_returned": sum(line.points for line in lines),
+                "clawback_points": sum(line.points for line in lines if line.id in converted),
                 "returned_to": "allowance" if target.kind == "allowance" else "expired",
             },
             "award",
@@ -96,6 +106,24 @@ def reverse_award(
     return run_operation("reversal", body, now=now, actor=actor, idempotency=idempotency)
 
 
-def _source(line: AwardLine) -> AccountRef:
-    """Return the account the line's points come back from."""
+def _converted_lines(line_ids: list[int]) -> list[int]:
+    """Lock the award's lines (as bonus commits and voids do), then name the converted ones."""
+    lock_line_ids(line_ids)
+    return list(
+        db.session.scalars(
+            select(Conversion.award_line_id)
+            .where(Conversion.award_line_id.in_(line_ids), Conversion.voided_at.is_(None))
+            .order_by(Conversion.award_line_id)
+        )
+    )
+
+
+def _source(line: AwardLine, converted: list[int]) -> AccountRef:
+    """Return the account the line's points come back from.
+
+    A converted line was already paid: the recipient owes it on their clawback account,
+    which their next bonus runs net against their points.
+    """
+    if line.id in converted:
+        return ensure_clawback(line.recipient_id)
     return ensure_earned(line.recipient_id)

@@ -1,0 +1,1 @@
+"""Bonus runs: turn earned points into money for payroll, each award line at most once."""

@@ -1,0 +1,107 @@
+"""Collect a run's award lines from the ledger and apply its rule: the preview, never a write."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, select
+
+from ledger.db import db
+from ledger.models import Account, AwardLine, BonusRun, Conversion, Reversal, User
+from ledger.operations import request_hash
+
+from . import rules
+from .scope import scope_members
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a run converts now: per person the award lines, points and amount."""
+
+    result: rules.Result
+    line_ids: dict[int, tuple[tuple[int, int], ...]]  # user id -> ((award line id, points), ...)
+
+    @property
+    def eligible(self) -> list[rules.Line]:
+        return [line for line in self.result.lines if line.eligible]
+
+    @property
+    def all_line_ids(self) -> list[int]:
+        return [line_id for pairs in self.line_ids.values() for line_id, _ in pairs]
+
+    @property
+    def digest(self) -> str:
+        """Hash everything commit must find unchanged: people, lines, clawbacks, amounts."""
+        return request_hash(
+            [
+                (line, self.line_ids[line.user_id])
+                for line in sorted(self.result.lines, key=lambda line: line.user_id)
+            ]
+        )
+
+
+def rule_of(run: BonusRun) -> rules.Rule:
+    return rules.Rule(run.rule, run.cents_per_point, run.pool_cents, run.cap_cents, run.min_points)
+
+
+def preview(run: BonusRun, creator: User) -> Preview:
+    """Derive the run's lines from the org chart and the ledger as they stand now."""
+    members = scope_members(run.scope, creator)
+    lines = unconverted_lines(members, run.since_at, run.until_at, exclude_giver=creator.id)
+    owed = clawbacks_owed(lines)
+    people = [
+        rules.Person(user_id, sum(points for _, points in lines[user_id]), owed.get(user_id, 0))
+        for user_id in sorted(lines)
+    ]
+    return Preview(rules.compute(rule_of(run), people), lines)
+
+
+def unconverted_lines(
+    members: Collection[int], since: datetime, until: datetime, *, exclude_giver: int
+) -> dict[int, tuple[tuple[int, int], ...]]:
+    """Return each member's unconverted, unreversed award lines received in the window."""
+    if not members:
+        return {}
+    live = exists().where(Conversion.award_line_id == AwardLine.id, Conversion.voided_at.is_(None))
+    reversed_ = exists().where(Reversal.award_id == AwardLine.award_id)
+    rows = db.session.execute(
+        select(AwardLine.recipient_id, AwardLine.id, AwardLine.points)
+        .where(
+            AwardLine.recipient_id.in_(sorted(members)),
+            AwardLine.created_at >= since,
+            AwardLine.created_at < until,
+            AwardLine.giver_id != exclude_giver,
+            ~live,
+            ~reversed_,
+        )
+        .order_by(AwardLine.recipient_id, AwardLine.id)
+    ).all()
+    found: dict[int, list[tuple[int, int]]] = {}
+    for recipient_id, line_id, points in rows:
+        found.setdefault(recipient_id, []).append((line_id, points))
+    return {user_id: tuple(pairs) for user_id, pairs in found.items()}
+
+
+def clawbacks_owed(user_ids: Collection[int]) -> dict[int, int]:
+    """Return the points each person still owes on their clawback account."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(Account.user_id, Account.balance).where(
+            Account.kind == "clawback", Account.user_id.in_(sorted(user_ids)), Account.balance < 0
+        )
+    )
+    return {user_id: -balance for user_id, balance in rows}
+
+
+def lock_line_ids(ids: Collection[int]) -> None:
+    """Lock award lines in id order: commit, void and reversal all take them before accounts."""
+    if ids:
+        db.session.execute(
+            select(AwardLine.id)
+            .where(AwardLine.id.in_(sorted(ids)))
+            .order_by(AwardLine.id)
+            .with_for_update(key_share=True)
+        ).all()

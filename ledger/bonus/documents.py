@@ -1,0 +1,131 @@
+"""Result documents for bonus runs: plain dicts every adapter renders the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from ledger.db import db
+from ledger.documents import timestamp, user_reference
+from ledger.models import BonusRun, User
+
+from .collect import Preview
+from .money import major_units
+
+
+def run_document(run: BonusRun, body: dict | None = None, *, stale: bool = False) -> dict:
+    """Describe a run: its parameters, state and, when given, its lines and totals."""
+    rule = {"type": run.rule}
+    if run.rule == "rate":
+        rule["cents_per_point"] = run.cents_per_point
+    else:
+        rule["pool_cents"] = run.pool_cents
+    creator = db.session.get(User, run.created_by_id)
+    document = {
+        "id": run.id,
+        "status": run.status,
+        "scope": run.scope,
+        "since": timestamp(run.since_at),
+        "until": timestamp(run.until_at),
+        "rule": rule,
+        "currency": run.currency,
+        "cap_cents": run.cap_cents,
+        "min_points": run.min_points,
+        "created_by": user_reference(creator),
+        "created_at": timestamp(run.created_at),
+        "committed_at": _maybe(run.committed_at),
+        "paid_at": _maybe(run.paid_at),
+        "voided_at": _maybe(run.voided_at),
+        "total_points": run.total_points,
+        "total_cents": run.total_cents,
+        "total_amount": major_units(run.total_cents, run.currency),
+    }
+    if body is not None:
+        document.update(body)
+        document["stale"] = stale
+    return document
+
+
+def _maybe(moment):
+    return timestamp(moment) if moment is not None else None
+
+
+def preview_document(run: BonusRun, found: Preview) -> dict:
+    """Describe previewed lines and totals as every adapter shows them."""
+    people = _people([line.user_id for line in found.result.lines])
+    lines = [
+        _line_document(
+            people[line.user_id],
+            points=line.points,
+            clawback=line.clawback_points,
+            amount=line.amount_cents,
+            capped=line.capped,
+            forfeited=line.forfeited_cents,
+            below_minimum=line.below_minimum,
+            currency=run.currency,
+        )
+        for line in found.result.lines
+    ]
+    return {
+        "lines": lines,
+        "totals": totals(lines, run, found.result.undistributed_cents, found.result.all_capped),
+    }
+
+
+def stored_document(run: BonusRun, stored: Sequence) -> dict:
+    """Describe a committed run's fixed lines (BonusRunLine rows)."""
+    people = _people([line.user_id for line in stored])
+    lines = [
+        _line_document(
+            people[line.user_id],
+            points=line.points,
+            clawback=line.clawback_points,
+            amount=line.amount_cents,
+            capped=line.capped,
+            forfeited=line.forfeited_cents,
+            below_minimum=False,
+            currency=run.currency,
+            inactive=line.inactive,
+        )
+        for line in stored
+    ]
+    undistributed = (run.pool_cents or 0) - run.total_cents if run.rule == "pool" else 0
+    all_capped = bool(lines) and undistributed > 0 and all(line["capped"] for line in lines)
+    return {"lines": lines, "totals": totals(lines, run, undistributed, all_capped)}
+
+
+def totals(lines: list[dict], run: BonusRun, undistributed: int, all_capped: bool) -> dict:
+    converted = [line for line in lines if not line["below_minimum"]]
+    amount = sum(line["amount_cents"] for line in converted)
+    return {
+        "people": len(converted),
+        "points": sum(line["points"] for line in converted),
+        "clawback_points": sum(line["clawback_points"] for line in converted),
+        "amount_cents": amount,
+        "amount": major_units(amount, run.currency),
+        "forfeited_cents": sum(line["forfeited_cents"] for line in converted),
+        "undistributed_cents": undistributed,
+        "all_capped": all_capped,
+        "below_minimum": len(lines) - len(converted),
+    }
+
+
+def _people(user_ids: list[int]) -> dict[int, User]:
+    if not user_ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+
+
+def _line_document(person: User, *, currency: str, inactive: bool | None = None, **values) -> dict:
+    return {
+        "user": user_reference(person),
+        "points": values["points"],
+        "clawback_points": values["clawback"],
+        "amount_cents": values["amount"],
+        "amount": major_units(values["amount"], currency),
+        "capped": values["capped"],
+        "forfeited_cents": values["forfeited"],
+        "below_minimum": values["below_minimum"],
+        "inactive": (not person.active) if inactive is None else inactive,
+    }

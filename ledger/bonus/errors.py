@@ -1,0 +1,20 @@
+"""Refusals particular to bonus-run states (the shared ones live in ledger.errors)."""
+
+from __future__ import annotations
+
+from ledger.errors import LedgerError
+
+
+class AlreadyPaid(LedgerError):
+    code = "already_paid"
+    default_message = "The bonus run is paid; it can no longer be voided."
+
+
+class AlreadyVoided(LedgerError):
+    code = "already_voided"
+    default_message = "The bonus run was voided."
+
+
+class NotCommitted(LedgerError):
+    code = "not_committed"
+    default_message = "The bonus run is still a draft; commit it first."

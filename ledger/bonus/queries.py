@@ -1,0 +1,124 @@
+"""Read bonus runs: lists, one run with its lines, and the payroll rows; reads never write."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from sqlalchemy import select
+
+from ledger.db import db
+from ledger.errors import NotFound, ValidationFailed
+from ledger.models import BonusRun, BonusRunLine, User
+
+from .collect import preview
+from .documents import preview_document, run_document, stored_document
+from .errors import NotCommitted
+from .money import major_units
+from .scope import can_manage
+
+MAX_LIMIT = 500
+PAYROLL_COLUMNS = (
+    "employee_id",
+    "email",
+    "name",
+    "department",
+    "points",
+    "amount",
+    "currency",
+    "run_id",
+)
+
+
+def visible_run(run_id: int, viewer: User | None) -> BonusRun:
+    """Return the run if the viewer may manage it; otherwise it does not exist for them."""
+    run = db.session.get(BonusRun, run_id)
+    if run is None or not can_manage(viewer, run):
+        raise NotFound(f"There is no bonus run {run_id} within your reach.")
+    return run
+
+
+def get_run(run_id: int, viewer: User | None) -> dict[str, Any]:
+    """Describe a run with its lines: a draft's preview is recomputed now."""
+    run = visible_run(run_id, viewer)
+    if run.status == "draft":
+        found = preview(run, db.session.get(User, run.created_by_id))
+        return run_document(
+            run, preview_document(run, found), stale=found.digest != run.draft_digest
+        )
+    return run_document(run, stored_document(run, _lines(run.id)))
+
+
+def list_runs(
+    viewer: User | None, *, status: str | None = None, limit: int = 50, cursor: str | None = None
+) -> dict[str, Any]:
+    """Return the runs the viewer may manage, newest first, a page at a time."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    query = select(BonusRun).order_by(BonusRun.id.desc())
+    if status:
+        query = query.where(BonusRun.status == status)
+    if cursor:
+        query = query.where(BonusRun.id < _decode(cursor))
+    items: list[BonusRun] = []
+    for run in db.session.scalars(query):
+        if can_manage(viewer, run):
+            items.append(run)
+            if len(items) > limit:
+                break
+    page = items[:limit]
+    next_cursor = _encode(page[-1].id) if len(items) > limit else None
+    return {"items": [run_document(run) for run in page], "next_cursor": next_cursor}
+
+
+def payroll(run_id: int, viewer: User | None) -> list[dict[str, Any]]:
+    """Return one payroll row per person paid more than zero by a committed run."""
+    run = visible_run(run_id, viewer)
+    if run.status == "draft":
+        raise NotCommitted(f"Bonus run {run.id} is a draft; commit it to get a payroll file.")
+    if run.status == "voided":
+        return []
+    rows = db.session.execute(
+        select(BonusRunLine, User)
+        .join(User, User.id == BonusRunLine.user_id)
+        .where(BonusRunLine.bonus_run_id == run.id, BonusRunLine.amount_cents > 0)
+        .order_by(User.name, User.id)
+    ).all()
+    return [
+        {
+            "employee_id": user.employee_number or str(user.id),
+            "email": user.email,
+            "name": user.name,
+            "department": user.department.name if user.department else "",
+            "points": line.points - line.clawback_points,
+            "amount": major_units(line.amount_cents, run.currency),
+            "currency": run.currency,
+            "run_id": run.id,
+        }
+        for line, user in rows
+    ]
+
+
+def _lines(run_id: int) -> list[BonusRunLine]:
+    return list(
+        db.session.scalars(
+            select(BonusRunLine)
+            .where(BonusRunLine.bonus_run_id == run_id)
+            .order_by(BonusRunLine.user_id)
+        )
+    )
+
+
+def _encode(run_id: int) -> str:
+    return base64.urlsafe_b64encode(f"run:{run_id}".encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise ValidationFailed("The cursor is not one this server gave.", field="cursor") from error
+    prefix, _, number = text.partition(":")
+    if prefix != "run" or not number.isdigit() or len(number) > 10:
+        raise ValidationFailed("The cursor is not one this server gave.", field="cursor")
+    return int(number)

@@ -1,0 +1,288 @@
+"""Bonus-run transitions: draft, refresh, commit, void and paid, each one audited operation."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ledger.db import db
+from ledger.errors import AlreadyCommitted, DraftStale, EmptyRun, Forbidden, LedgerError, NotFound
+from ledger.models import AwardLine, BonusRun, BonusRunLine, Conversion, User
+from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
+from ledger.postings import Move, ensure_clawback, ensure_earned, post, system_account
+from ledger.queries.scopes import window_for
+
+from . import rules
+from .collect import Preview, lock_line_ids, preview
+from .documents import preview_document, run_document, stored_document
+from .errors import AlreadyPaid, AlreadyVoided, NotCommitted
+from .money import check_currency
+from .scope import can_manage, check_manager, check_scope
+from .unwind import void_moves
+
+
+def create_draft(
+    *,
+    scope: str,
+    since: date | datetime | None,
+    until: date | datetime | None,
+    rule: rules.Rule,
+    currency: str,
+    now: datetime,
+    actor: Actor,
+    idempotency: IdempotencyKey | None = None,
+) -> OperationResult:
+    """Preview a run over a window and scope; nothing is converted until commit."""
+
+    def body(ctx):
+        creator = check_manager(_user(actor))
+        rules.check_rule(rule)
+        check_currency(currency)
+        check_scope(scope)
+        window = window_for(now=now, since=since, until=until)
+        run = BonusRun(
+            created_by_id=creator.id,
+            scope=scope,
+            since_at=window.since,
+            until_at=window.until,
+            rule=rule.type,
+            cents_per_point=rule.cents_per_point if rule.type == "rate" else None,
+            pool_cents=rule.pool_cents if rule.type == "pool" else None,
+            currency=currency,
+            cap_cents=rule.cap_cents,
+            min_points=rule.min_points,
+            status="draft",
+            created_at=now,
+        )
+        found = preview(run, creator)
+        if not found.eligible:
+            raise EmptyRun()
+        _remember(run, found)
+        db.session.add(run)
+        db.session.flush()
+        return Outcome(
+            run_document(run, preview_document(run, found)),
+            "bonus_run",
+            run.id,
+            {"status": "draft", "scope": scope, "total_cents": run.total_cents},
+        )
+
+    return run_operation("bonus_run_create", body, now=now, actor=actor, idempotency=idempotency)
+
+
+def refresh_draft(run_id: int, *, now: datetime, actor: Actor) -> OperationResult:
+    """Recompute a draft from the ledger as it stands; the next commit pays this preview."""
+
+    def body(ctx):
+        run = _locked_run(run_id, actor)
+        if run.status != "draft":
+            raise AlreadyCommitted(f"Bonus run {run.id} is {run.status}.", status=run.status)
+        found = preview(run, db.session.get(User, run.created_by_id))
+        _remember(run, found)
+        return Outcome(
+            run_document(run, preview_document(run, found)),
+            "bonus_run",
+            run.id,
+            {"status": "draft", "total_cents": run.total_cents},
+        )
+
+    return run_operation("bonus_run_refresh", body, now=now, actor=actor)
+
+
+def commit_run(
+    run_id: int, *, now: datetime, actor: Actor, idempotency: IdempotencyKey | None = None
+) -> OperationResult:
+    """Convert the previewed lines: points earned -> converted, each line at most once."""
+
+    def body(ctx):
+        run = _locked_run(run_id, actor)
+        if run.status != "draft":
+            raise AlreadyCommitted(f"Bonus run {run.id} is {run.status}.", status=run.status)
+        creator = db.session.get(User, run.created_by_id)
+        committer = check_manager(_user(actor))
+        # Lock the lines, then derive again: a reversal or another run that won the lock
+        # before us is now visible, and the digest tells.
+        lock_line_ids(preview(run, creator).all_line_ids)
+        found = preview(run, creator)
+        if found.digest != run.draft_digest:
+            raise DraftStale(f"Bonus run {run.id} changed since its preview; review it again.")
+        if not found.eligible:
+            raise EmptyRun()
+        _check_not_involved(committer, found)
+        _convert(ctx, run, found)
+        return Outcome(
+            run_document(run, stored_document(run, _stored_lines(run.id))),
+            "bonus_run",
+            run.id,
+            {
+                "status": "committed",
+                "total_points": run.total_points,
+                "total_cents": run.total_cents,
+            },
+        )
+
+    try:
+        return run_operation(
+            "bonus_run_commit", body, now=now, actor=actor, idempotency=idempotency
+        )
+    except DraftStale:
+        # Show the new amounts on the next preview; the client reviews and commits again.
+        with contextlib.suppress(LedgerError):
+            refresh_draft(run_id, now=now, actor=actor)
+        raise
+
+
+def void_run(
+    run_id: int, *, now: datetime, actor: Actor, idempotency: IdempotencyKey | None = None
+) -> OperationResult:
+    """Undo a run before it is paid: the points go back and the lines convert again."""
+
+    def body(ctx):
+        run = _locked_run(run_id, actor)
+        if run.status == "paid":
+            raise AlreadyPaid(f"Bonus run {run.id} is paid; it can no longer be voided.")
+        if run.status == "committed":
+            post(ctx, void_moves(run))
+            db.session.execute(
+                update(Conversion)
+                .where(Conversion.bonus_run_id == run.id, Conversion.voided_at.is_(None))
+                .values(voided_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        if run.status != "voided":
+            run.status, run.voided_at, run.void_operation_id = "voided", now, ctx.operation_id
+        return _state_outcome(run)
+
+    return run_operation("bonus_run_void", body, now=now, actor=actor, idempotency=idempotency)
+
+
+def mark_paid(
+    run_id: int, *, now: datetime, actor: Actor, idempotency: IdempotencyKey | None = None
+) -> OperationResult:
+    """Record that payroll paid a committed run; it can no longer be voided."""
+
+    def body(ctx):
+        run = _locked_run(run_id, actor)
+        if run.status == "draft":
+            raise NotCommitted(f"Bonus run {run.id} is still a draft; commit it first.")
+        if run.status == "voided":
+            raise AlreadyVoided(f"Bonus run {run.id} was voided.")
+        if run.status == "committed":
+            run.status, run.paid_at = "paid", now
+        return _state_outcome(run)
+
+    return run_operation("bonus_run_paid", body, now=now, actor=actor, idempotency=idempotency)
+
+
+def _user(actor: Actor) -> User | None:
+    return db.session.get(User, actor.user_id) if actor.user_id is not None else None
+
+
+def _locked_run(run_id: int, actor: Actor) -> BonusRun:
+    run = db.session.scalars(
+        select(BonusRun)
+        .where(BonusRun.id == run_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if run is None or not can_manage(_user(actor), run):
+        raise NotFound(f"There is no bonus run {run_id} within your reach.")
+    return run
+
+
+def _remember(run: BonusRun, found: Preview) -> None:
+    run.draft_digest = found.digest
+    run.total_points = sum(line.points for line in found.eligible)
+    run.total_cents = sum(line.amount_cents for line in found.eligible)
+
+
+def _check_not_involved(committer: User, found: Preview) -> None:
+    """Separation of duties holds for whoever commits, not only for the creator."""
+    if committer.id in {line.user_id for line in found.eligible}:
+        raise Forbidden("You are paid by this run; someone else must commit it.")
+    line_ids = [line_id for line in found.eligible for line_id, _ in found.line_ids[line.user_id]]
+    gave = db.session.scalar(
+        select(AwardLine.id)
+        .where(AwardLine.id.in_(line_ids), AwardLine.giver_id == committer.id)
+        .limit(1)
+    )
+    if gave is not None:
+        raise Forbidden("This run pays points you gave; someone else must commit it.")
+
+
+def _convert(ctx, run: BonusRun, found: Preview) -> None:
+    rows = [
+        {
+            "award_line_id": line_id,
+            "bonus_run_id": run.id,
+            "user_id": line.user_id,
+            "points": points,
+            "created_at": ctx.now,
+        }
+        for line in found.eligible
+        for line_id, points in found.line_ids[line.user_id]
+    ]
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(Conversion), rows)
+    except IntegrityError as error:
+        # The partial unique index: another live run converted one of these lines.
+        raise DraftStale("Some of these points were converted by another run.") from error
+    converted = system_account("converted")
+    moves = []
+    for line in found.eligible:
+        earned = ensure_earned(line.user_id)
+        for line_id, points in found.line_ids[line.user_id]:
+            moves.append(Move(earned, converted, points, "conversion", award_line_id=line_id))
+        if line.clawback_points:
+            clawback = ensure_clawback(line.user_id)
+            memo = f"bonus run {run.id}"
+            moves.append(Move(converted, clawback, line.clawback_points, "clawback_net", memo=memo))
+    post(ctx, moves)
+    inactive = set(
+        db.session.scalars(
+            select(User.id).where(
+                User.id.in_([line.user_id for line in found.eligible]), User.active.is_(False)
+            )
+        )
+    )
+    db.session.execute(
+        insert(BonusRunLine),
+        [
+            {
+                "bonus_run_id": run.id,
+                "user_id": line.user_id,
+                "points": line.points,
+                "clawback_points": line.clawback_points,
+                "amount_cents": line.amount_cents,
+                "forfeited_cents": line.forfeited_cents,
+                "capped": line.capped,
+                "inactive": line.user_id in inactive,
+            }
+            for line in found.eligible
+        ],
+    )
+    run.status, run.committed_at, run.commit_operation_id = "committed", ctx.now, ctx.operation_id
+
+
+def _stored_lines(run_id: int) -> list[BonusRunLine]:
+    return list(
+        db.session.scalars(
+            select(BonusRunLine)
+            .where(BonusRunLine.bonus_run_id == run_id)
+            .order_by(BonusRunLine.user_id)
+        )
+    )
+
+
+def _state_outcome(run: BonusRun) -> Outcome:
+    db.session.flush()
+    return Outcome(
+        run_document(run, stored_document(run, _stored_lines(run.id))),
+        "bonus_run",
+        run.id,
+        {"status": run.status},
+    )
