@@ -10,9 +10,7 @@ EXTENSION = "baton_web_limiter"
 
 
 def init_app(app: Flask) -> None:
-    """Create this app's web limiter and put the two login limits on the login view."""
-    from web.auth import login
-
+    """Create this app's web limiter and wrap the login view in its two limits."""
     # Each app gets its own limiter so that test apps never share counters or settings.
     limiter = Limiter(
         key_func=get_remote_address,
@@ -25,9 +23,15 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = limiter
     # Only failed attempts count, so people who log in successfully are never locked out.
     failed = dict(methods=["POST"], deduct_when=lambda response: response.status_code == 401)
-    limiter.limit(_account_limit, key_func=_account_key, scope="login-account", **failed)(login)
+    view = app.view_functions["auth.login"]
+    view = limiter.limit(_account_limit, key_func=_account_key, scope="login-account", **failed)(
+        view
+    )
     # The address comes from ProxyFix with BATON_PROXY_HOPS, never from a raw header.
-    limiter.limit(_address_limit, key_func=get_remote_address, scope="login-ip", **failed)(login)
+    view = limiter.limit(_address_limit, key_func=get_remote_address, scope="login-ip", **failed)(
+        view
+    )
+    app.view_functions["auth.login"] = view
 
 
 def _account_limit() -> str:

@@ -1,0 +1,81 @@
+"""Login rate limits: per account and per address; a forged X-Forwarded-For changes nothing."""
+
+import pytest
+
+from tests.factories import make_app, make_user
+from tests.test_sessions import FreshClient, csrf_token
+
+
+@pytest.fixture
+def limited(request, sqlite_template):
+    """Build an app with rate limiting on (the other tests switch it off)."""
+    urls = []
+
+    def build(**overrides):
+        url = sqlite_template.new_database()
+        urls.append(url)
+        app = make_app(url, RATELIMIT_ENABLED=True, **overrides)
+        app.test_client_class = FreshClient
+        with app.app_context():
+            make_user("ann@example.com", name="Ann")
+            make_user("bob@example.com", name="Bob")
+        return app
+
+    yield build
+    for url in urls:
+        sqlite_template.drop(url)
+
+
+def attempt(client, email, password="wrong password!", forwarded=None):
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    form = {"email": email, "password": password, "csrf_token": csrf_token(client)}
+    return client.post("/login", data=form, headers=headers)
+
+
+def test_the_eleventh_failed_login_on_one_account_answers_429(limited):
+    client = limited(BATON_PROXY_HOPS=0).test_client()
+    statuses = [attempt(client, "ann@example.com").status_code for _ in range(10)]
+    assert statuses == [401] * 10
+    refused = attempt(client, "ann@example.com", "correct horse battery")
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    # The counter is per account: another person may still log in from here.
+    assert attempt(client, "bob@example.com", "correct horse battery").status_code == 302
+
+
+def test_successful_logins_do_not_use_up_the_account_limit(limited):
+    app = limited()
+    for _ in range(12):
+        assert (
+            attempt(app.test_client(), "ann@example.com", "correct horse battery").status_code
+            == 302
+        )
+
+
+def test_a_forged_forwarded_for_does_not_reset_the_address_counter(limited):
+    client = limited(BATON_PROXY_HOPS=0).test_client()
+    statuses = [
+        attempt(client, f"nobody{n}@example.com", forwarded=f"10.0.{n}.1").status_code
+        for n in range(51)
+    ]
+    assert statuses[:50] == [401] * 50
+    assert statuses[50] == 429
+
+
+def test_a_trusted_proxy_hop_would_let_the_header_spread_the_counter(limited):
+    # Negative control: behind a (here forged) trusted hop each address counts alone,
+    # so the test above would fail if the app trusted X-Forwarded-For by default.
+    client = limited(BATON_PROXY_HOPS=1).test_client()
+    statuses = [
+        attempt(client, f"nobody{n}@example.com", forwarded=f"10.0.{n}.1").status_code
+        for n in range(51)
+    ]
+    assert 429 not in statuses
+
+
+def test_the_rate_limit_answer_is_a_page_for_people(limited):
+    client = limited(BATON_LOGIN_RATE_LIMIT_ACCOUNT="1 per 15 minutes").test_client()
+    attempt(client, "ann@example.com")
+    refused = attempt(client, "ann@example.com")
+    assert refused.status_code == 429
+    assert refused.mimetype == "text/html" and b"Too many attempts" in refused.data
