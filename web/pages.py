@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from ledger.clock import utcnow
+from ledger import clock
 from ledger.queries.balances import balances
 from ledger.queries.pages import feed_page, period_progress
 from web.views.feed import kind_names
@@ -16,7 +16,7 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 @login_required
 def home():
-    now = utcnow()
+    now = clock.utcnow()
     awards, _ = feed_page(limit=5)
     return render_template(
         "home.html",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ledger.clock import utcnow
+from ledger import clock
 from ledger.errors import LedgerError
 from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.balances import balances
@@ -50,7 +50,7 @@ def _give(form: GiveForm):
         points=form.points.data,
         message=form.message.data,
         service_kind=form.service_kind.data,
-        now=utcnow(),
+        now=clock.utcnow(),
         actor=Actor(current_user.id, request_id="web"),
         idempotency=key,
     )
@@ -67,7 +67,7 @@ def _done(result):
 
 
 def _page(form: GiveForm, kinds: list[dict]) -> dict:
-    now = utcnow()
+    now = clock.utcnow()
     people = [p for p in people_search(request.args.get("q")) if p["id"] != current_user.id]
     return {
         "form": form,

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from ledger.clock import utcnow
+from ledger import clock
 from ledger.errors import Forbidden, LedgerError, NotFound
 from ledger.models import DIRECTIONS
 from ledger.queries.leaderboard import METRICS, leaderboard
@@ -34,7 +34,7 @@ def index():
         top=top,
         error=error,
         scopes=_scope_options(),
-        periods=recent_period_keys(utcnow()),
+        periods=recent_period_keys(clock.utcnow()),
         kinds=service_kinds(active_only=False),
         manage=_manage(),
     ), status
@@ -67,7 +67,7 @@ def _manage() -> bool:
 def _ranking():
     """Read the choices from the query string and rank; an error comes back, never raised."""
     args = request.args
-    now = utcnow()
+    now = clock.utcnow()
     choice = {
         "scope": args.get("scope") or "company",
         "period": args.get("period") or None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
-from ledger.clock import utcnow
+from ledger import clock
 from ledger.queries.balances import balances
 from ledger.queries.pages import feed_page, people_search, person_figures
 from ledger.queries.people import user_by_id
@@ -35,7 +35,7 @@ def person(user_id: int):
         "people/person.html",
         person=user,
         figures=person_figures(user_id),
-        balances=balances(user_id, utcnow()) if private else None,
+        balances=balances(user_id, clock.utcnow()) if private else None,
         awards=awards,
         older=older,
         kind_names=kind_names(),

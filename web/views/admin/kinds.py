@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ledger.clock import utcnow
+from ledger import clock
 from ledger.errors import LedgerError
 from ledger.operations import Actor
 from ledger.queries.pages import service_kinds_all
@@ -27,7 +27,7 @@ def index():
                 form.code.data,
                 name=form.name.data,
                 description=form.description.data,
-                now=utcnow(),
+                now=clock.utcnow(),
                 actor=Actor(current_user.id, request_id="web"),
             )
         except LedgerError as error:
@@ -53,7 +53,7 @@ def edit(code: str):
                 name=form.name.data,
                 description=form.description.data,
                 active=form.active.data,
-                now=utcnow(),
+                now=clock.utcnow(),
                 actor=Actor(current_user.id, request_id="web"),
             )
         except LedgerError as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ledger.clock import utcnow
+from ledger import clock
 from ledger.directory import deactivate_user, update_user
 from ledger.errors import LedgerError
 from ledger.importer import ImportRejected, import_file
@@ -58,7 +58,7 @@ def new():
                 role=form.role.data,
                 password=form.password.data or None,
                 employee_number=form.employee_number.data or None,
-                now=utcnow(),
+                now=clock.utcnow(),
                 actor=_actor(),
             )
         except LedgerError as error:
@@ -91,7 +91,7 @@ def edit(user_id: int):
         changes["manager_id"] = form.manager_id.data or None
         changes["employee_number"] = form.employee_number.data or None
         try:
-            update_user(user_id, changes, now=utcnow(), actor=_actor())
+            update_user(user_id, changes, now=clock.utcnow(), actor=_actor())
         except LedgerError as error:
             show_refusal(form, error)
         else:
@@ -107,9 +107,9 @@ def set_active(user_id: int):
     activate = request.form.get("active") == "1"
     try:
         if activate:
-            update_user(user_id, {"active": True}, now=utcnow(), actor=_actor())
+            update_user(user_id, {"active": True}, now=clock.utcnow(), actor=_actor())
         else:
-            deactivate_user(user_id, now=utcnow(), actor=_actor())
+            deactivate_user(user_id, now=clock.utcnow(), actor=_actor())
     except LedgerError as error:
         flash(error.message, "error")
     else:
@@ -134,7 +134,7 @@ def hr_import():
             report = import_file(
                 upload.read(),
                 content_type=upload.mimetype or upload.filename or "",
-                now=utcnow(),
+                now=clock.utcnow(),
                 actor=_actor(),
                 dry_run=form.dry_run.data,
             )

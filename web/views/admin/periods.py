@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ledger.clock import utcnow
+from ledger import clock
 from ledger.errors import LedgerError
 from ledger.operations import Actor
 from ledger.queries.pages import period_progress, periods_overview
@@ -16,10 +16,14 @@ from web.views.admin import admin_required
 bp = Blueprint("admin_periods", __name__, url_prefix="/admin/periods")
 
 
+def _actor() -> Actor:
+    return Actor(current_user.id, request_id="web")
+
+
 @bp.get("/")
 @admin_required
 def index():
-    now = utcnow()
+    now = clock.utcnow()
     return render_template(
         "admin/periods.html",
         periods=periods_overview(),
@@ -33,7 +37,9 @@ def index():
 @admin_required
 def open_current():
     try:
-        result = open_period(None, now=utcnow(), actor=Actor(current_user.id, request_id="web"))
+        result = open_period(
+            None, now=clock.utcnow(), actor=Actor(current_user.id, request_id="web")
+        )
     except LedgerError as error:
         flash(error.message, "error")
     else:
@@ -56,8 +62,8 @@ def close():
     try:
         results = close_period(
             form.key.data,
-            now=utcnow(),
-            actor=Actor(current_user.id, request_id="web"),
+            now=clock.utcnow(),
+            actor=_actor(),
             force=form.force.data,
         )
     except LedgerError as error:

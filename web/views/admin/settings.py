@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ledger.clock import utcnow
+from ledger import clock
 from ledger.errors import LedgerError
 from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.pages import people_search, policy_overview
@@ -21,13 +21,13 @@ bp = Blueprint("admin_settings", __name__, url_prefix="/admin")
 @bp.route("/settings", methods=["GET", "POST"])
 @admin_required
 def allowance():
-    overview = policy_overview(utcnow())
+    overview = policy_overview(clock.utcnow())
     form = PolicyForm(data=overview["latest"])
     if form.validate_on_submit():
         try:
             result = update_policy(
                 **{name: form[name].data for name in overview["latest"]},
-                now=utcnow(),
+                now=clock.utcnow(),
                 actor=Actor(current_user.id, request_id="web"),
             )
         except LedgerError as error:
@@ -57,7 +57,7 @@ def add_top_up():
                 form.user.data,
                 points=form.points.data,
                 reason=form.reason.data,
-                now=utcnow(),
+                now=clock.utcnow(),
                 actor=Actor(current_user.id, request_id="web"),
                 idempotency=key,
             )
@@ -72,7 +72,7 @@ def add_top_up():
             )
             return redirect(url_for(".allowance"))
     form.renew_nonce()
-    overview = policy_overview(utcnow())
+    overview = policy_overview(clock.utcnow())
     return _render(PolicyForm(formdata=None, data=overview["latest"]), form, overview)
 
 
