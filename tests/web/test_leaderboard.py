@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from web.views.exports import safe_cell
 from tests.web.conftest import give
+from web.views.exports import safe_cell
 
 
 @pytest.fixture
