@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,7 +23,7 @@ class TokenForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=100)])
     scopes = SelectMultipleField(
         "Scopes",
-        choices=[(scope, scope) for scope in SCOPES],
+        choices=[SelectChoice(scope, scope) for scope in SCOPES],
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
         validators=[DataRequired("Choose at least one scope.")],
@@ -112,7 +113,7 @@ def _service_form() -> ServiceTokenForm | None:
         return None
     form = ServiceTokenForm(prefix="service")
     form.owner.choices = [
-        (person.id, f"{person.name} ({person.email})") for person in service_accounts()
+        SelectChoice(person.id, f"{person.name} ({person.email})") for person in service_accounts()
     ]
     return form
 
