@@ -64,7 +64,6 @@ def unconverted_lines(
     """Return each member's unconverted, unreversed award lines received in the window."""
     if not members:
         return {}
-    live = exists().where(Conversion.award_line_id == AwardLine.id, Conversion.voided_at.is_(None))
     reversed_ = exists().where(Reversal.award_id == AwardLine.award_id)
     rows = db.session.execute(
         select(AwardLine.recipient_id, AwardLine.id, AwardLine.points)
@@ -73,7 +72,7 @@ def unconverted_lines(
             AwardLine.created_at >= since,
             AwardLine.created_at < until,
             AwardLine.giver_id != exclude_giver,
-            ~live,
+            not_converted(),
             ~reversed_,
         )
         .order_by(AwardLine.recipient_id, AwardLine.id)
@@ -82,6 +81,11 @@ def unconverted_lines(
     for recipient_id, line_id, points in rows:
         found.setdefault(recipient_id, []).append((line_id, points))
     return {user_id: tuple(pairs) for user_id, pairs in found.items()}
+
+
+def not_converted():
+    """The condition that an award line has no live conversion."""
+    return ~exists().where(Conversion.award_line_id == AwardLine.id, Conversion.voided_at.is_(None))
 
 
 def clawbacks_owed(user_ids: Collection[int]) -> dict[int, int]:

@@ -59,17 +59,23 @@ def draft(creator: User, scope: str | None = None, rule=None, now=NOW, **options
     ).document
 
 
-def key(user: User, name: str, path: str) -> IdempotencyKey:
-    return IdempotencyKey(f"user:{user.id}", name, request_hash("POST", path, {}))
+def user_id(user: User | int) -> int:
+    """Accept a User or its id: threads must not touch rows loaded by the test's session."""
+    return user if isinstance(user, int) else user.id
 
 
-def commit(user: User, run_id: int, name: str | None = None, now=NOW):
+def key(user: User | int, name: str, path: str) -> IdempotencyKey:
+    return IdempotencyKey(f"user:{user_id(user)}", name, request_hash("POST", path, {}))
+
+
+def commit(user: User | int, run_id: int, name: str | None = None, now=NOW):
     idempotency = key(user, name, f"/api/v1/bonus-runs/{run_id}/commit") if name else None
-    return services.commit_run(run_id, now=now, actor=Actor(user.id), idempotency=idempotency)
+    actor = Actor(user_id(user))
+    return services.commit_run(run_id, now=now, actor=actor, idempotency=idempotency)
 
 
-def void(user: User, run_id: int, now=NOW):
-    return services.void_run(run_id, now=now, actor=Actor(user.id))
+def void(user: User | int, run_id: int, now=NOW):
+    return services.void_run(run_id, now=now, actor=Actor(user_id(user)))
 
 
 def assert_books_reconcile() -> None:
