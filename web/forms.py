@@ -11,6 +11,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -31,6 +32,11 @@ from ledger.services.allowances import MAX_REASON as MAX_TOP_UP_REASON
 from ledger.services.allowances import MAX_TOP_UP
 
 WHOLE = "Enter a whole number, such as 10."
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Turn (value, label) pairs into select options."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
 
 
 def fresh_nonce() -> str:
@@ -130,7 +136,7 @@ class PolicyForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=1_000_000)],
     )
     period_length = SelectField(
-        "Period length", choices=[("month", "A calendar month"), ("quarter", "A quarter")]
+        "Period length", choices=choices([("month", "A calendar month"), ("quarter", "A quarter")])
     )
 
 
@@ -176,7 +182,7 @@ class PersonForm(FlaskForm):
     manager_id = SelectField("Manager", coerce=int, validate_choice=False)
     role = SelectField(
         "Role",
-        choices=[("employee", "Employee"), ("manager", "Manager"), ("admin", "Admin")],
+        choices=choices([("employee", "Employee"), ("manager", "Manager"), ("admin", "Admin")]),
     )
     employee_number = StringField("HR employee number", validators=[Optional(), Length(max=64)])
 

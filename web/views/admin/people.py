@@ -13,7 +13,7 @@ from ledger.operations import Actor
 from ledger.queries.pages import people_search
 from ledger.queries.people import list_users, user_by_id, user_document
 from ledger.services.people import create_user
-from web.forms import ImportForm, NewPersonForm, PersonForm
+from web.forms import ImportForm, NewPersonForm, PersonForm, choices
 from web.views.admin import admin_required
 from web.views.refusals import show_refusal
 
@@ -25,9 +25,9 @@ def _actor() -> Actor:
     return Actor(current_user.id, request_id="web")
 
 
-def _manager_choices(excluding: int | None = None) -> list[tuple[int, str]]:
+def _manager_choices(excluding: int | None = None):
     people = [p for p in people_search() if p["id"] != excluding]
-    return [(0, "No manager")] + [(p["id"], f"{p['name']} ({p['email']})") for p in people]
+    return choices([(0, "No manager")] + [(p["id"], f"{p['name']} ({p['email']})") for p in people])
 
 
 @bp.get("/")

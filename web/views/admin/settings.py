@@ -11,7 +11,7 @@ from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.pages import people_search, policy_overview
 from ledger.services import top_up
 from ledger.services.settings import update_policy
-from web.forms import PolicyForm, TopUpForm
+from web.forms import PolicyForm, TopUpForm, choices
 from web.views.admin import admin_required
 from web.views.refusals import show_refusal
 
@@ -78,7 +78,7 @@ def add_top_up():
 
 def _top_up_form() -> TopUpForm:
     form = TopUpForm()
-    form.user.choices = [(p["id"], f"{p['name']} ({p['email']})") for p in people_search()]
+    form.user.choices = choices((p["id"], f"{p['name']} ({p['email']})") for p in people_search())
     if request.method == "GET":
         form.renew_nonce()
     return form
