@@ -20,6 +20,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/static/vendor/swagger-ui-dist-5.35.0/")
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+        },
+    )
     rest.init_app(app)
     auth.init_app(app)
     rest.register_blueprint(meta.bp, url_prefix="/api/v1")

@@ -23,6 +23,13 @@ ERROR_DESCRIPTIONS = {
     429: "Too many requests (`rate_limited`); see `Retry-After`.",
     503: "The ledger is busy (`busy`); retry after `Retry-After` seconds.",
 }
+IDEMPOTENCY_HEADER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": True,
+    "description": "A key of your choice; retry with the same key to get the first answer again.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
 
 
