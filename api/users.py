@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -136,7 +137,15 @@ class UserImport(MethodView):
             body = request.get_json(silent=True)
             if body is None:
                 return error_response(400, "bad_request", 'Send JSON {"rows": [...]} or text/csv.')
-            rows = read_json(body)
+            try:
+                rows = read_json(ImportBodySchema().load(body))
+            except ma.ValidationError as error:
+                return error_response(
+                    422,
+                    "validation_error",
+                    "The request does not match the schema; see details.fields.",
+                    {"fields": {"json": error.messages}},
+                )
         return import_users(rows, now=utcnow(), actor=principal().actor(), dry_run=args["dry_run"])
 
 

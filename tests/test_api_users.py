@@ -189,6 +189,9 @@ def test_a_bad_import_names_the_row_and_writes_nothing(client, org, admin_header
         headers=admin_headers,
     )
     assert broken.status_code == 400
+    for body in ({"rows": []}, {"rows": [{"email": "a@example.com", "name": "A", "pay": 1}]}):
+        refused = client.post("/api/v1/users/import", json=body, headers=admin_headers)
+        assert refused.status_code == 422 and refused.json["error"]["code"] == "validation_error"
 
 
 def test_only_admins_import(client, org, ann_headers):
