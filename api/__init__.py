@@ -11,7 +11,17 @@ rest = BatonApi()
 
 def init_app(app: Flask) -> None:
     """Configure flask-smorest and register every API blueprint."""
-    from api import auth, awards, balances, leaderboard, ledger_admin, limits, meta, users
+    from api import (
+        auth,
+        awards,
+        balances,
+        bonus_runs,
+        leaderboard,
+        ledger_admin,
+        limits,
+        meta,
+        users,
+    )
 
     app.config.setdefault("API_TITLE", "Baton")
     app.config.setdefault("API_VERSION", "v1")
@@ -33,3 +43,4 @@ def init_app(app: Flask) -> None:
     limits.init_app(app)
     for blueprint in (awards.bp, balances.bp, leaderboard.bp, ledger_admin.bp, users.bp):
         rest.register_blueprint(blueprint, url_prefix="/api/v1")
+    rest.register_blueprint(bonus_runs.bp, url_prefix="/api/v1")

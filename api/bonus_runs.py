@@ -1,0 +1,174 @@
+"""Bonus runs: preview, commit, void, mark paid, and the payroll export (JSON and CSV)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import marshmallow as ma
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import idempotency_key, idempotent, principal, requires
+from api.csv_export import csv_requested, csv_response
+from api.results import documents_errors, operation_response
+from api.schemas import ID_PATH
+from api.schemas.bonus_runs import (
+    BonusRunCreateSchema,
+    BonusRunListSchema,
+    BonusRunQuerySchema,
+    BonusRunSchema,
+    PayrollSchema,
+)
+from ledger.bonus.queries import PAYROLL_COLUMNS, get_run, list_runs, payroll, visible_run
+from ledger.bonus.rules import Rule
+from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
+from ledger.clock import utcnow
+
+bp = Blueprint("BonusRuns", __name__, description="Turn earned points into money for payroll")
+
+RUN_PATH = f"/bonus-runs/<{ID_PATH}:run_id>"
+LINE_COLUMNS = ["user_id", "name", "email", "points", "clawback_points", "amount_cents", "amount",
+                "capped", "forfeited_cents", "below_minimum", "inactive"]  # fmt: skip
+CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+RUN_EXAMPLE = {
+    "since": "2026-10-01",
+    "until": "2026-10-31",
+    "scope": "team:2",
+    "rule": {"type": "rate", "cents_per_point": 50},
+    "currency": "EUR",
+    "cap_cents": 20000,
+}
+
+
+@bp.route("/bonus-runs")
+class BonusRuns(MethodView):
+    @requires("manage")
+    @bp.arguments(BonusRunQuerySchema, location="query", unknown=ma.RAISE)
+    @bp.response(200, BonusRunListSchema)
+    @bp.doc(operationId="listBonusRuns")
+    @documents_errors(bp, 401, 403, 422)
+    def get(self, args):
+        """List the runs you manage, newest first."""
+        return list_runs(
+            principal().user,
+            status=args.get("status"),
+            limit=args["limit"],
+            cursor=args.get("cursor"),
+        )
+
+    @requires("manage")
+    @bp.arguments(BonusRunCreateSchema, example=RUN_EXAMPLE)
+    @bp.response(201, BonusRunSchema, description="A draft: the preview, nothing converted yet.")
+    @bp.doc(operationId="createBonusRun")
+    @documents_errors(bp, 401, 403, 404, 422, 503)
+    def post(self, body):
+        """Preview a bonus run over a window and scope; commit it to convert the points."""
+        rule = body["rule"]
+        result = create_draft(
+            scope=body["scope"],
+            since=body["since"],
+            until=body["until"],
+            rule=Rule(
+                rule["type"],
+                rule.get("cents_per_point"),
+                rule.get("pool_cents"),
+                body.get("cap_cents"),
+                body["min_points"],
+            ),
+            currency=body["currency"],
+            now=utcnow(),
+            actor=principal().actor(),
+        )
+        location = url_for("BonusRuns.BonusRun", run_id=result.document["id"])
+        return operation_response(result, 201, Location=location)
+
+
+@bp.route(RUN_PATH)
+class BonusRun(MethodView):
+    @requires("manage")
+    @bp.response(200, BonusRunSchema)
+    @bp.doc(operationId="getBonusRun", responses=CSV_DOC)
+    @documents_errors(bp, 401, 403, 404)
+    def get(self, run_id):
+        """Read a run and its lines (a draft is recomputed now); `Accept: text/csv` for lines."""
+        run = get_run(run_id, principal().user)
+        if csv_requested():
+            rows = [_line_row(line) for line in run["lines"]]
+            return csv_response(LINE_COLUMNS, rows, f"bonus-run-{run_id}-lines.csv")
+        return run
+
+
+def _line_row(line: dict) -> list:
+    user = line["user"]
+    return [user["id"], user["name"], user["email"], *(line[name] for name in LINE_COLUMNS[3:])]
+
+
+def _transition(service: Callable, run_id: int):
+    # 404 before the idempotency lookup, as API.md orders the checks.
+    visible_run(run_id, principal().user)
+    result = service(
+        run_id, now=utcnow(), actor=principal().actor(), idempotency=idempotency_key({})
+    )
+    return operation_response(result, 200)
+
+
+@bp.route(f"{RUN_PATH}/commit")
+class BonusRunCommit(MethodView):
+    @requires("manage")
+    @idempotent
+    @bp.response(200, BonusRunSchema)
+    @bp.doc(operationId="commitBonusRun")
+    @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
+    def post(self, run_id):
+        """Convert the previewed lines; `draft_stale` if anything changed since the preview."""
+        return _transition(commit_run, run_id)
+
+
+@bp.route(f"{RUN_PATH}/void")
+class BonusRunVoid(MethodView):
+    @requires("manage")
+    @idempotent
+    @bp.response(200, BonusRunSchema)
+    @bp.doc(operationId="voidBonusRun")
+    @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
+    def post(self, run_id):
+        """Void a run before it is paid: the points go back and can be converted again."""
+        return _transition(void_run, run_id)
+
+
+@bp.route(f"{RUN_PATH}/paid")
+class BonusRunPaid(MethodView):
+    @requires("manage")
+    @idempotent
+    @bp.response(200, BonusRunSchema)
+    @bp.doc(operationId="markBonusRunPaid")
+    @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
+    def post(self, run_id):
+        """Record that payroll paid the run; it can no longer be voided."""
+        return _transition(mark_paid, run_id)
+
+
+@bp.route(f"{RUN_PATH}/payroll")
+class BonusRunPayroll(MethodView):
+    @requires("manage")
+    @bp.response(200, PayrollSchema)
+    @bp.doc(operationId="getBonusRunPayroll")
+    @documents_errors(bp, 401, 403, 404, 409)
+    def get(self, run_id):
+        """One row per person paid more than zero; amounts in major units."""
+        return {"items": payroll(run_id, principal().user), "next_cursor": None}
+
+
+@bp.route(f"{RUN_PATH}/payroll.csv")
+class BonusRunPayrollCsv(MethodView):
+    @requires("manage")
+    @bp.response(200, description="The payroll file.")
+    @bp.doc(operationId="getBonusRunPayrollCsv", responses=CSV_DOC)
+    @documents_errors(bp, 401, 403, 404, 409)
+    def get(self, run_id):
+        """The payroll file: a header row, one row per person paid, formula-safe cells."""
+        rows = [
+            [row[name] for name in PAYROLL_COLUMNS] for row in payroll(run_id, principal().user)
+        ]
+        return csv_response(PAYROLL_COLUMNS, rows, f"bonus-run-{run_id}-payroll.csv")
