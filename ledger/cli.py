@@ -238,3 +238,8 @@ def deactivate_user_command(email) -> None:
 
     result = deactivate_user(_person(email).id, now=utcnow(), actor=CLI_ACTOR)
     click.echo(f"Deactivated {result.document['email']}; their sessions and tokens have ended.")
+
+
+from ledger.bonus.cli import bonus_cli  # noqa: E402  (the bonus-run group lives with its services)
+
+ledger_cli.add_command(bonus_cli)

@@ -1,0 +1,104 @@
+"""`flask ledger bonus-run create|commit|void|paid`: bonus runs for scheduled use."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import click
+from flask.cli import AppGroup
+
+from ledger import calendar, settings
+from ledger.clock import utcnow
+from ledger.errors import LedgerError
+from ledger.operations import Actor, IdempotencyKey, request_hash
+from ledger.queries.people import user_by_email
+
+from .rules import Rule
+from .services import commit_run, create_draft, mark_paid, void_run
+
+bonus_cli = AppGroup("bonus-run", help="Turn earned points into money for payroll.")
+AS_HELP = "Email of the manager or admin running it (never paid by it)."
+
+
+def _actor(email: str) -> Actor:
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No one in the directory has the email {email!r}.")
+    return Actor(user.id, request_id="cli")
+
+
+def _last_month() -> tuple[date, date]:
+    today = calendar.local_date(utcnow(), settings.timezone())
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+@bonus_cli.command("create")
+@click.option("--as", "email", required=True, help=AS_HELP)
+@click.option("--scope", required=True, help="team:<manager id>, department:<id> or company.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day (inclusive).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day (inclusive).")
+@click.option("--last-month", is_flag=True, help="The previous calendar month.")
+@click.option("--rate", type=click.IntRange(1, 10**6), help="Minor units per point.")
+@click.option("--pool", type=click.IntRange(1, 10**11), help="A sum in minor units to split.")
+@click.option("--currency", required=True, help="ISO 4217 code, e.g. EUR.")
+@click.option("--cap", type=click.IntRange(1, 10**11), help="Most one person gets (minor units).")
+@click.option("--min-points", type=click.IntRange(0, 10**6), default=0)
+def create_command(email, scope, since, until, last_month, rate, pool, currency, cap, min_points):
+    """Preview a run; nothing is converted until `commit`."""
+    if (rate is None) == (pool is None):
+        raise click.UsageError("Give exactly one of --rate or --pool.")
+    if last_month:
+        since, until = _last_month()
+    elif since is None or until is None:
+        raise click.UsageError("Give --since and --until, or --last-month.")
+    else:
+        since, until = since.date(), until.date()
+    rule = Rule("rate" if rate else "pool", rate, pool, cap, min_points)
+    try:
+        doc = create_draft(
+            scope=scope, since=since, until=until, rule=rule, currency=currency,
+            now=utcnow(), actor=_actor(email),
+        ).document  # fmt: skip
+    except LedgerError as error:
+        raise click.ClickException(error.message) from error
+    totals = doc["totals"]
+    click.echo(
+        f"Draft bonus run {doc['id']}: {totals['people']} people, {totals['points']} points, "
+        f"{doc['currency']} {totals['amount']} ({scope}, {since} to {until})."
+    )
+
+
+def _transition(service, verb: str):
+    @click.argument("run_id", type=click.IntRange(1, 2**31 - 1))
+    @click.option("--as", "email", required=True, help=AS_HELP)
+    @click.option("--key", help="Idempotency key: a retry with the same key does it once.")
+    def command(run_id, email, key):
+        actor = _actor(email)
+        idempotency = None
+        if key:
+            path = f"/api/v1/bonus-runs/{run_id}/{verb}"
+            hashed = request_hash("POST", path, {})
+            idempotency = IdempotencyKey(f"user:{actor.user_id}", key, hashed)
+        try:
+            result = service(run_id, now=utcnow(), actor=actor, idempotency=idempotency)
+        except LedgerError as error:
+            raise click.ClickException(error.message) from error
+        doc = result.document
+        replay = " (replayed)" if result.replayed else ""
+        click.echo(
+            f"Bonus run {doc['id']} is {doc['status']}{replay}: "
+            f"{doc['currency']} {doc['total_amount']} for {doc['total_points']} points."
+        )
+
+    command.__doc__ = {
+        "commit": "Convert a draft's points; refused if anything changed since the preview.",
+        "void": "Void a run before it is paid: the points go back.",
+        "paid": "Record that payroll paid the run.",
+    }[verb]
+    return bonus_cli.command(verb)(command)
+
+
+_transition(commit_run, "commit")
+_transition(void_run, "void")
+_transition(mark_paid, "paid")
