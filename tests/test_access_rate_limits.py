@@ -1,9 +1,15 @@
 """Login rate limits: per account and per address; a forged X-Forwarded-For changes nothing."""
 
+import os
+import uuid
+
 import pytest
 
+from tests.databases import skip_or_fail
 from tests.factories import make_app, make_user
 from tests.test_sessions import FreshClient, csrf_token
+
+REQUIRE_REDIS = os.environ.get("BATON_REQUIRE_REDIS") == "1"
 
 
 @pytest.fixture
@@ -79,3 +85,22 @@ def test_the_rate_limit_answer_is_a_page_for_people(limited):
     refused = attempt(client, "ann@example.com")
     assert refused.status_code == 429
     assert refused.mimetype == "text/html" and b"Too many attempts" in refused.data
+
+
+def test_two_workers_share_the_login_counters_through_redis(limited):
+    redis_url = os.environ.get("BATON_TEST_REDIS_URL")
+    if not redis_url:
+        skip_or_fail("Redis tests need BATON_TEST_REDIS_URL", REQUIRE_REDIS)
+    # Two apps stand for two gunicorn workers; a fresh account keeps old runs' counts out.
+    email = f"ann-{uuid.uuid4().hex[:8]}@example.com"
+    workers = [limited(RATELIMIT_STORAGE_URI=redis_url).test_client() for _ in range(2)]
+    statuses = [attempt(workers[n % 2], email).status_code for n in range(11)]
+    assert statuses == [401] * 10 + [429]
+
+
+def test_workers_with_memory_storage_count_alone(limited):
+    # Negative control: with per-process storage the same spread never trips the limit.
+    email = f"ann-{uuid.uuid4().hex[:8]}@example.com"
+    workers = [limited(RATELIMIT_STORAGE_URI="memory://").test_client() for _ in range(2)]
+    statuses = [attempt(workers[n % 2], email).status_code for n in range(11)]
+    assert 429 not in statuses
