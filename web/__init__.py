@@ -16,7 +16,7 @@ csrf = CSRFProtect()
 
 def init_app(app: Flask) -> None:
     """Wire sessions, CSRF, security headers and the web blueprints."""
-    from web import auth, limits, pages, tokens, views
+    from web import auth, bonus, limits, pages, tokens, views
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     login_manager.init_app(app)
@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     limits.init_app(app)
     app.register_blueprint(pages.bp)
     views.init_app(app)
+    app.register_blueprint(bonus.bp)
 
 
 def _protect_forms() -> None:

@@ -43,3 +43,17 @@ def major_units(cents: int, currency: str) -> str:
     sign = "-" if cents < 0 else ""
     whole, fraction = divmod(abs(cents), 10**places)
     return f"{sign}{whole}.{fraction:0{places}d}" if places else f"{sign}{whole}"
+
+
+def minor_units(text: str, currency: str, *, field: str) -> int:
+    """Parse an amount typed in major units (`12.50`) into minor units, exactly."""
+    places = decimals(currency)
+    cleaned = (text or "").strip().replace(",", "")
+    whole, dot, fraction = cleaned.partition(".")
+    if not whole.isdigit() or (dot and not fraction.isdigit()) or len(fraction) > places:
+        raise ValidationFailed(
+            f"Enter an amount like {major_units(1250 * 10 ** max(places - 2, 0), currency)}"
+            f" ({currency} has {places} decimals).",
+            field=field,
+        )
+    return int(whole) * 10**places + int(fraction.ljust(places, "0") or 0)

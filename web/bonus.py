@@ -1,0 +1,158 @@
+"""Bonus-run pages: create a run, preview it, commit, download payroll, mark paid, void."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from ledger import calendar, clock, settings
+from ledger.bonus.export import csv_text
+from ledger.bonus.money import minor_units
+from ledger.bonus.queries import PAYROLL_COLUMNS, get_run, list_runs, payroll
+from ledger.bonus.rules import Rule
+from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
+from ledger.errors import LedgerError
+from ledger.operations import Actor, IdempotencyKey, request_hash
+from ledger.queries.people import departments
+from web.forms import NonceForm, choices
+from web.views.refusals import show_refusal
+
+bp = Blueprint("bonus", __name__, url_prefix="/bonus")
+AMOUNT = [
+    Length(max=20),
+    Regexp(r"^\s*\d[\d,]*(\.\d+)?\s*$", message="Enter an amount like 12.50."),
+]
+
+
+class RunForm(FlaskForm):
+    scope = SelectField("Who", validators=[DataRequired()])
+    since = DateField("From (inclusive)", validators=[InputRequired()])
+    until = DateField("To (inclusive)", validators=[InputRequired()])
+    rule = RadioField(
+        "Rule",
+        choices=choices([("rate", "A rate per point"), ("pool", "A pool split by points")]),
+        default="rate",
+    )
+    amount = StringField("Rate per point, or the pool", validators=[DataRequired(), *AMOUNT])
+    currency = StringField("Currency", default="EUR", validators=[Regexp(r"^[A-Z]{3}$")])
+    cap = StringField("Most one person gets (optional)", validators=[Optional(), *AMOUNT])
+    min_points = IntegerField(
+        "Minimum points (optional)", default=0, validators=[Optional(), NumberRange(0, 10**6)]
+    )
+
+
+class ConfirmForm(NonceForm):
+    confirm = BooleanField("I have checked the people and amounts above", [DataRequired()])
+
+
+def managers_only(view: Callable) -> Callable:
+    @wraps(view)
+    @login_required
+    def guarded(*args, **kwargs):
+        if current_user.role not in ("manager", "admin"):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+@bp.route("/", methods=["GET", "POST"])
+@managers_only
+def index():
+    form = _run_form()
+    if form.validate_on_submit():
+        try:
+            run = _create(form)
+        except LedgerError as error:
+            show_refusal(form, error)
+        else:
+            return redirect(url_for("bonus.show", run_id=run["id"]))
+    status = 422 if request.method == "POST" else 200
+    return render_template("bonus/index.html", form=form, runs=list_runs(current_user)), status
+
+
+@bp.get("/<int:run_id>")
+@managers_only
+def show(run_id: int):
+    run = get_run(run_id, current_user)
+    forms = {verb: _nonce_form(ConfirmForm if verb == "commit" else NonceForm) for verb in VERBS}
+    return render_template("bonus/show.html", run=run, forms=forms)
+
+
+@bp.post("/<int:run_id>/<any(commit, void, paid):verb>")
+@managers_only
+def transition(run_id: int, verb: str):
+    form = (ConfirmForm if verb == "commit" else NonceForm)()
+    if not form.validate_on_submit():
+        flash("Tick the confirmation to commit the run.", "error")
+        return redirect(url_for("bonus.show", run_id=run_id))
+    key = IdempotencyKey(
+        f"user:{current_user.id}", "web:" + form.nonce.data, request_hash("POST", request.path, {})
+    )
+    try:
+        VERBS[verb](run_id, now=clock.utcnow(), actor=_actor(), idempotency=key)
+    except LedgerError as error:
+        flash(error.message, "error")
+    else:
+        flash(DONE[verb], "success")
+    return redirect(url_for("bonus.show", run_id=run_id))
+
+
+@bp.get("/<int:run_id>/payroll.csv")
+@managers_only
+def payroll_csv(run_id: int):
+    text = csv_text(PAYROLL_COLUMNS, payroll(run_id, current_user))
+    disposition = f'attachment; filename="bonus-run-{run_id}-payroll.csv"'
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": disposition})
+
+
+VERBS = {"commit": commit_run, "void": void_run, "paid": mark_paid}
+DONE = {
+    "commit": "Committed: the points are converted and the amounts are fixed.",
+    "void": "Voided: the points are back and can be converted again.",
+    "paid": "Marked as paid.",
+}
+
+
+def _actor() -> Actor:
+    return Actor(current_user.id, request_id="web")
+
+
+def _nonce_form(form_class):
+    form = form_class(formdata=None)
+    form.renew_nonce()
+    return form
+
+
+def _run_form() -> RunForm:
+    form = RunForm()
+    scopes = [(f"team:{current_user.id}", "My whole team")]
+    if current_user.role == "admin":
+        scopes.append(("company", "The whole company"))
+        scopes += [(f"department:{d['id']}", f"Department: {d['name']}") for d in departments()]
+    form.scope.choices = choices(scopes)
+    if request.method == "GET":
+        today = calendar.local_date(clock.utcnow(), settings.timezone())
+        form.until.data = today.replace(day=1) - timedelta(days=1)
+        form.since.data = form.until.data.replace(day=1)
+    return form
+
+
+def _create(form: RunForm) -> dict:
+    currency = form.currency.data
+    amount = minor_units(form.amount.data, currency, field="amount")
+    cap = minor_units(form.cap.data, currency, field="cap") if form.cap.data else None
+    rate = form.rule.data == "rate"
+    rule = Rule(form.rule.data, amount if rate else None, None if rate else amount, cap,
+                form.min_points.data or 0)  # fmt: skip
+    return create_draft(
+        scope=form.scope.data, since=form.since.data, until=form.until.data, rule=rule,
+        currency=currency, now=clock.utcnow(), actor=_actor(),
+    ).document  # fmt: skip
