@@ -28,7 +28,7 @@ def ranked_names(html: str) -> list[str]:
 def test_the_company_ranking_lists_everyone_with_bars(as_user, awards):
     html = as_user("ana").html("/leaderboard")
     assert ranked_names(html) == ["Ben Berg", "Ana Alvarez", "Sam Sales"]
-    assert 'class="bar" style="width: 100.0%"' in html
+    assert 'class="bar" style="width: 75.0%"' in html
     assert "served up" not in html.split("<tbody>")[0].split("<thead>")[1]  # no breakdown
 
 

@@ -15,14 +15,16 @@
   function applyFilter() {
     var words = filter.value.toLowerCase().trim().split(/\s+/).filter(Boolean);
     var shown = 0;
+    var found = 0;
     items.forEach(function (item) {
       var box = item.querySelector("input");
       var text = item.dataset.search;
-      var match = box.checked || words.every(function (word) { return text.indexOf(word) !== -1; });
-      item.hidden = !match;
-      if (match) shown += 1;
+      var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+      item.hidden = !(match || box.checked); // people already chosen stay in view
+      if (!item.hidden) shown += 1;
+      if (match) found += 1;
     });
-    noMatch.hidden = shown > 0;
+    noMatch.hidden = found > 0;
     status.textContent = words.length ? shown + " people shown" : "";
   }
 
