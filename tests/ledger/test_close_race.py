@@ -14,7 +14,7 @@ from ledger.db import db
 from ledger.models import Account, Award, AwardLine, Period, Seal, Transfer
 from ledger.operations import Actor
 from ledger.reconciliation import verify_ledger
-from ledger.services import award_points, close_period
+from ledger.services import award_points, close_period, reverse_award, top_up
 from ledger.services import awards as awards_module
 from tests.factories import ADMIN_ACTOR, make_user
 from tests.ledger.concurrency import errors_by_type, fresh_session, run_together
@@ -37,8 +37,8 @@ def people():
     }
 
 
-def give(giver: int, recipient: int, now) -> None:
-    award_points(
+def give(giver: int, recipient: int, now) -> int:
+    return award_points(
         giver=giver,
         recipients=[recipient],
         points=POINTS,
@@ -46,7 +46,7 @@ def give(giver: int, recipient: int, now) -> None:
         service_kind="need",
         now=now,
         actor=Actor(giver),
-    )
+    ).document["id"]
 
 
 def after(delay: float, call, *args):
@@ -61,28 +61,46 @@ def close(key: str, now):
 def close_race(
     app, people, month: int, rng: random.Random, *, stagger: float = 0.06, close_at=None
 ) -> dict:
-    """Open a month, then race GIVERS x AWARDS_EACH staggered awards against its close."""
+    """Open a month, then race staggered awards, reversals and top-ups against its close."""
     now = datetime(2026, month, 15, 12, tzinfo=UTC)
     key = f"{now:%Y-%m}"
     first, second = people["recipients"]
     give(people["opener"], first, now)
-    for giver in people["givers"][: GIVERS // 2]:
-        give(giver, second, now)
-    # Stagger the awards around the close so that some start before it and some after.
-    calls = [
+    earlier = [give(giver, second, now) for giver in people["givers"][: GIVERS // 2]]
+    # Stagger the writes around the close so that some start before it and some after.
+    awards = [
         partial(after, rng.uniform(0, stagger), give, giver, people["recipients"][index % 2], now)
         for giver in people["givers"]
         for index in range(AWARDS_EACH)
     ]
-    results = run_together(
-        app, [*calls, partial(after, close_at or rng.uniform(0, 0.03), close, key, now)]
-    )
+    reversals = [
+        partial(after, rng.uniform(0, stagger), reverse, award_id, now) for award_id in earlier
+    ]
+    top_ups = [
+        partial(after, rng.uniform(0, stagger), add, giver, now)
+        for giver in people["givers"][GIVERS // 2 - 1 : GIVERS // 2 + 1]
+    ]
+    closing = partial(after, close_at or rng.uniform(0, 0.03), close, key, now)
+    results = run_together(app, [*awards, *reversals, *top_ups, closing])
     fresh_session()
-    *awards, closing = results
-    return {"closing": closing, **figures(key)} | {
-        "landed": sum(result.error is None for result in awards),
-        "award_errors": errors_by_type(awards),
+    parts = iter(results)
+    award_results, reversal_results, top_up_results = (
+        [next(parts) for _ in calls] for calls in (awards, reversals, top_ups)
+    )
+    return {"closing": next(parts), **figures(key)} | {
+        "landed": sum(result.error is None for result in award_results),
+        "award_errors": errors_by_type(award_results),
+        "reversal_errors": errors_by_type(reversal_results),
+        "top_up_errors": errors_by_type(top_up_results),
     }
+
+
+def reverse(award_id: int, now):
+    return reverse_award(award_id, reason="Racing the close", now=now, actor=ADMIN_ACTOR)
+
+
+def add(giver: int, now):
+    return top_up(giver, points=5, reason="Racing the close", now=now, actor=ADMIN_ACTOR)
 
 
 def figures(key: str) -> dict:
@@ -124,8 +142,10 @@ def violations(trial: dict) -> list[str]:
     ]
     if trial["closing"].error is not None:
         found.append(f"the close failed: {trial['closing'].error!r}")
-    if set(trial["award_errors"]) - {"PeriodClosed"}:
-        found.append(f"awards failed with {trial['award_errors']}")
+    if (set(trial["award_errors"]) | set(trial["top_up_errors"])) - {"PeriodClosed"}:
+        found.append(f"awards or top-ups failed: {trial['award_errors']} {trial['top_up_errors']}")
+    if trial["reversal_errors"]:
+        found.append(f"reversals failed: {trial['reversal_errors']}")
     if not trial["verified"]:
         found.append("reconciliation failed")
     return found
