@@ -37,12 +37,12 @@ def people_search(query: str | None = None, *, limit: int = 500) -> list[dict]:
     )
     text = (query or "").strip().lower()
     if text:
-        pattern = f"%{text}%"
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
         statement = statement.where(
             or_(
-                func.lower(User.name).like(pattern),
-                User.email.like(pattern),
-                func.lower(Department.name).like(pattern),
+                func.lower(User.name).like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+                func.lower(Department.name).like(pattern, escape="\\"),
             )
         )
     return [_person(user) for user in db.session.scalars(statement)]
