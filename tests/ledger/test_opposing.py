@@ -1,4 +1,4 @@
-"""Opposing flows: awards both ways and reversals between the same two people at once."""
+"""Opposing flows: awards both ways, reversals and top-ups between two people at once."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ THREADS = 16
 EACH_WAY = 200
 EARLIER = 40  # earlier awards each way, all reversed during the run
 TOP_UP = 2000
+TOP_UPS = 20  # concurrent top-ups of 5 points each, per person
 SEED = 20261116
 DEADLOCK = "40P01"
 
@@ -102,6 +103,11 @@ def test_awards_both_ways_and_reversals_end_in_exact_balances(
         for award_ids in earlier.values()
         for award_id in award_ids
     ]
+    jobs += [
+        partial(top_up, person, points=5, reason="Opposing flows", now=now, actor=ADMIN_ACTOR)
+        for person in (first, second)
+        for _ in range(TOP_UPS)
+    ]
     random.Random(SEED).shuffle(jobs)
     results = run_together(
         engine_app, [partial(run_jobs, jobs[index::THREADS]) for index in range(THREADS)]
@@ -126,7 +132,7 @@ def test_awards_both_ways_and_reversals_end_in_exact_balances(
     assert figures == {
         "errors": [],
         "deadlocks": 0,
-        "balances": [(100 + TOP_UP - given, given)] * 2,
+        "balances": [(100 + TOP_UP + 5 * TOP_UPS - given, given)] * 2,
     }
     report = verify_ledger()
     assert report["ok"], report["problems"]
