@@ -101,7 +101,12 @@ class GiveForm(NonceForm):
 
 
 class TopUpForm(NonceForm):
-    user = SelectField("Person", coerce=int, validate_choice=False)
+    user = SelectField(
+        "Person",
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired("Choose who gets the points.")],
+    )
     points = IntegerField(
         "Points to add",
         validators=[

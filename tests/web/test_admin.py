@@ -100,6 +100,9 @@ def test_a_top_up_without_a_reason_or_for_an_inactive_person_is_refused(as_user,
     missing = {"user": str(org["ana"].id), "points": "5", "reason": "", "nonce": "a" * 20}
     response = browser.post("/admin/top-ups", missing)
     assert response.status_code == 422 and "Say why" in response.get_data(as_text=True)
+    nobody = {**missing, "user": "0", "reason": "Offsite", "nonce": "c" * 20}
+    response = browser.post("/admin/top-ups", nobody)
+    assert response.status_code == 422 and "Choose who" in response.get_data(as_text=True)
     deactivate_user(org["sam"].id, now=NOW, actor=ADMIN_ACTOR)
     inactive = {"user": str(org["sam"].id), "points": "5", "reason": "Why not", "nonce": "b" * 20}
     response = browser.post("/admin/top-ups", inactive)

@@ -78,7 +78,8 @@ def add_top_up():
 
 def _top_up_form() -> TopUpForm:
     form = TopUpForm()
-    form.user.choices = choices((p["id"], f"{p['name']} ({p['email']})") for p in people_search())
+    people = [(p["id"], f"{p['name']} ({p['email']})") for p in people_search()]
+    form.user.choices = choices([(0, "Choose a person"), *people])
     if request.method == "GET":
         form.renew_nonce()
     return form
