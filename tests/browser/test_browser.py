@@ -31,7 +31,7 @@ def unique(text: str) -> str:
 def test_an_employee_gives_through_the_form_and_sees_it_in_feed_and_leaderboard(watched, live):
     page = watched.page
     watched.login(EMPLOYEE)
-    watched.screenshot("home")
+    watched.screenshot("home", full_page=False)
     watched.goto("/give")
     message = unique("Thanks for turning my rough ask into the report the board needed")
     fill_award(page, "Sofia Rossi", 7, message, kind="need")
@@ -42,7 +42,7 @@ def test_an_employee_gives_through_the_form_and_sees_it_in_feed_and_leaderboard(
     highlighted = page.locator("article.award.highlight")
     assert message in highlighted.inner_text()
     assert "Sofia Rossi" in highlighted.inner_text()
-    watched.screenshot("feed")
+    watched.screenshot("feed", full_page=False)
     watched.goto("/leaderboard?scope=company&metric=points")
     assert page.locator("table.ranking", has_text="Sofia Rossi").is_visible()
     assert count_awards(live.app, message) == 1
@@ -200,12 +200,12 @@ def test_screenshots_of_the_manager_and_admin_pages(watched, context):
     watched.screenshot("leaderboard")
     watched.goto("/people/7")
     watched.page.wait_for_function("() => typeof window.Chart === 'function'", timeout=WAIT_MS)
-    watched.screenshot("person")
+    watched.screenshot("person", full_page=False)
     context.clear_cookies()
     watched.login(ADMIN)
     for name, path in (("admin-settings", "/admin/settings"), ("admin-people", "/admin/people/")):
         watched.goto(path)
-        watched.screenshot(name)
+        watched.screenshot(name, full_page=False)
     assert watched.problems == []
 
 
