@@ -1,13 +1,18 @@
 """Keeping the directory: updates, deactivation, the admin rules, the chain and subtree."""
 
+import random
+import time
+from functools import partial
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, update
 
 from ledger.db import db
 from ledger.directory import deactivate_user, update_user
 from ledger.errors import CannotChangeSelf, ValidationFailed
 from ledger.models import Account, ApiToken, Transfer, User
 from ledger.operations import Actor
+from ledger.postings import system_account
 from ledger.queries.balances import balances
 from ledger.queries.org import is_above, managers_above, subtree
 from ledger.queries.people import departments, list_users
@@ -16,6 +21,10 @@ from ledger.services import award_points
 from ledger.sessions import load_session_user
 from ledger.tokens import authenticate_token, create_token
 from tests.factories import ADMIN_ACTOR, make_user
+from tests.ledger.concurrency import errors_by_type, fresh_session, run_together
+
+SEED = 20261127
+TRIALS = 5
 
 
 def as_actor(user) -> Actor:
@@ -131,3 +140,82 @@ def test_directory_listing_filters_and_pages_by_name(org):
         list_users(cursor="not-a-cursor")
     counts = {row["name"]: row["head_count"] for row in departments()}
     assert counts == {"Engineering": 4, "Sales": 1}
+
+
+def _race_deactivation(app, now, rng) -> tuple[dict, int, int, bool]:
+    """Race a dozen awards from one giver against their deactivation; return the outcome."""
+    giver = make_user(password=None)
+    receiver = make_user(password=None)
+    admin = make_user(role="admin", password=None)
+
+    def give():
+        return award_points(
+            giver=giver.id,
+            recipients=[receiver.id],
+            points=10,
+            message="Thanks for the hand-off today",
+            service_kind="handoff",
+            now=now,
+        )
+
+    def later(call):
+        def delayed():
+            time.sleep(rng.uniform(0, 0.05))
+            return call()
+
+        return delayed
+
+    give()  # grants the allowance: 100, 90 left
+    leave = partial(deactivate_user, giver.id, now=now, actor=as_actor(admin))
+    results = run_together(app, [later(give) for _ in range(12)] + [later(leave)])
+    fresh_session()
+    accepted = sum(result.error is None for result in results[:-1])
+    expired = db.session.scalar(
+        select(func.coalesce(func.sum(Transfer.amount), 0))
+        .join(Account, Account.id == Transfer.debit_account_id)
+        .where(Transfer.kind == "expiry", Account.user_id == giver.id)
+    )
+    return errors_by_type(results), accepted, expired, verify_ledger(now=now)["ok"]
+
+
+@pytest.mark.heavy
+def test_awards_racing_a_deactivation_land_before_it_or_are_refused(postgres_app, now):
+    rng = random.Random(SEED)
+    for _trial in range(TRIALS):
+        errors, accepted, expired, ok = _race_deactivation(postgres_app, now, rng)
+        assert set(errors) <= {"PeriodClosed", "Forbidden", "InsufficientAllowance"}, errors
+        assert 10 * accepted + expired == 90
+        assert ok
+
+
+@pytest.mark.heavy
+def test_a_sweep_without_the_row_lock_loses_points(postgres_app, now, monkeypatch):
+    # Negative control: read the balance unlocked, pause, then zero the account blindly.
+    def naive_end_access(ctx, user_ids, moment):
+        rows = db.session.execute(
+            select(Account.id, Account.balance).where(
+                Account.user_id.in_(user_ids), Account.kind == "allowance"
+            )
+        ).all()
+        time.sleep(0.03)  # awards commit meanwhile; the stale balance is then swept
+        for row in rows:
+            db.session.execute(
+                insert(Transfer).values(
+                    operation_id=ctx.operation_id,
+                    debit_account_id=row.id,
+                    credit_account_id=system_account("expired").id,
+                    amount=row.balance,
+                    kind="expiry",
+                    created_at=moment,
+                )
+            )
+            ctx.transfer_count += 1
+            db.session.execute(
+                update(Account).where(Account.id == row.id).values(balance=0, closed_at=moment)
+            )
+        return 0
+
+    monkeypatch.setattr("ledger.directory.end_access", naive_end_access)
+    rng = random.Random(SEED)
+    outcomes = [_race_deactivation(postgres_app, now, rng) for _ in range(TRIALS)]
+    assert any(not ok or 10 * accepted + expired != 90 for _, accepted, expired, ok in outcomes)
