@@ -131,3 +131,13 @@ def test_the_directory_searches_by_name_email_or_department(as_user, org):
     assert "Ben Berg" not in browser.html("/people?q=sales")
     assert "Ben Berg" in browser.html("/people?q=ben@")
     assert "No one matches" in browser.html("/people?q=nobody-at-all")
+
+
+def test_the_feed_offers_its_awards_as_csv_with_the_same_filters(as_user, org):
+    give(org["ana"], [org["ben"]], kind="need", message="Ana thanks Ben for the need.")
+    browser = as_user("ben")
+    html = browser.html(f"/feed?kind=need&person={org['ana'].id}")
+    link = html.split('<a href="/api/v1/awards?')[1].split('"')[0].replace("&amp;", "&")
+    assert link == f"format=csv&service_kind=need&user={org['ana'].id}"
+    response = browser.get("/api/v1/awards?" + link)
+    assert response.mimetype == "text/csv" and "Ana thanks Ben" in response.get_data(as_text=True)
