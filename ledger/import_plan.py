@@ -1,18 +1,15 @@
-"""Plan an HR import row by row against the directory, then apply it with set-based writes."""
+"""Plan an HR import row by row against the file and the directory; nothing is written."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 
 from ledger.db import db
-from ledger.directory import end_access
-from ledger.models import ROLES, Account, Department, User
+from ledger.models import ROLES, Department, User
 from ledger.operations import Actor
 from ledger.services.people import EMAIL
 
@@ -115,57 +112,6 @@ def make_plan(rows: Sequence[tuple[int, Mapping[str, Any]]], actor: Actor) -> Pl
         if plan.status != "error":
             _decide(plan, existing.get(plan.email), managers, email_by_id, department_names)
     return Plan(plans, existing, departments)
-
-
-def apply_plan(ctx, plan: Plan, now: datetime) -> None:
-    """Write a checked plan with a handful of bulk statements (no per-row round trips)."""
-    good = [row for row in plan.rows if row.status in {"created", "updated"}]
-    departments = _ensure_departments(plan, {row.values["department"] for row in good} - {None})
-    created = [row for row in good if row.status == "created"]
-    if created:
-        db.session.execute(
-            insert(User),
-            [
-                {
-                    "email": row.email,
-                    "name": row.values["name"],
-                    "department_id": departments.get(row.values["department"]),
-                    "role": row.values["role"] or "employee",
-                    "kind": "person",
-                    "employee_number": row.values["employee_number"],
-                    "active": row.values["active"] is not False,
-                    "deactivated_at": now if row.values["active"] is False else None,
-                    "session_version": 1,
-                    "created_at": now,
-                }
-                for row in created
-            ],
-        )
-    ids = dict(db.session.execute(select(User.email, User.id)).all())
-    if created:
-        db.session.execute(
-            insert(Account),
-            [
-                {"kind": "earned", "user_id": ids[row.email], "bounded": True, "balance": 0}
-                for row in created
-            ],
-        )
-    updated = [row for row in good if row.status == "updated"]
-    _update_people(plan, updated, departments, ids, now)
-    moves = [
-        {"id": ids[row.email], "manager_id": ids.get(row.values["manager_email"])}
-        for row in good
-        if "manager" in row.changes or (row.status == "created" and row.values["manager_email"])
-    ]
-    if moves:
-        db.session.execute(update(User), moves)
-    leaving = [
-        ids[row.email]
-        for row in updated
-        if row.values["active"] is False and plan.existing[row.email].active
-    ]
-    if leaving:
-        end_access(ctx, leaving, now)
 
 
 def _parse(number: int, raw: Mapping[str, Any]) -> RowPlan:
@@ -299,41 +245,3 @@ def _decide(plan: RowPlan, current, managers, email_by_id, department_names) -> 
     }
     plan.changes = [name for name, changed in checks.items() if changed]
     plan.status = "updated" if plan.changes else "unchanged"
-
-
-def _ensure_departments(plan: Plan, names: set[str]) -> dict[str, int]:
-    missing = sorted(names - set(plan.department_ids))
-    if missing:
-        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-        statement = dialect.insert(Department).on_conflict_do_nothing(index_elements=["name"])
-        db.session.execute(statement, [{"name": name} for name in missing])
-        return dict(db.session.execute(select(Department.name, Department.id)).all())
-    return plan.department_ids
-
-
-def _update_people(plan: Plan, updated, departments, ids, now: datetime) -> None:
-    if not updated:
-        return
-    renumbered = [row for row in updated if "employee_number" in row.changes]
-    if renumbered:
-        # Clear first so that two people swapping numbers never collide mid-statement.
-        db.session.execute(
-            update(User), [{"id": ids[row.email], "employee_number": None} for row in renumbered]
-        )
-    rows = []
-    for row in updated:
-        current = plan.existing[row.email]
-        active = current.active if row.values["active"] is None else row.values["active"]
-        left = current.deactivated_at if active == current.active else None if active else now
-        rows.append(
-            {
-                "id": current.id,
-                "name": row.values["name"],
-                "department_id": departments.get(row.values["department"]),
-                "role": row.values["role"] or current.role,
-                "employee_number": row.values["employee_number"] or current.employee_number,
-                "active": active,
-                "deactivated_at": left,
-            }
-        )
-    db.session.execute(update(User), rows)
