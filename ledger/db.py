@@ -70,7 +70,8 @@ def is_sqlite() -> bool:
 def _is_transient(error: DBAPIError) -> bool:
     """Tell whether retrying the whole transaction may succeed."""
     sqlstate = getattr(error.orig, "sqlstate", None)
-    if sqlstate in {"40001", "40P01"}:  # serialization failure, deadlock detected
+    # Serialization failure, deadlock detected, lock wait past the lock timeout.
+    if sqlstate in {"40001", "40P01", "55P03"}:
         return True
     if isinstance(error, OperationalError):
         text = str(error.orig).lower()
