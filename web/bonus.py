@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ledger import calendar, clock, settings
 from ledger.bonus.export import csv_text
-from ledger.bonus.money import minor_units
+from ledger.bonus.money import major_units, minor_units
 from ledger.bonus.queries import PAYROLL_COLUMNS, get_run, list_runs, payroll
 from ledger.bonus.rules import Rule
 from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
@@ -29,6 +29,9 @@ AMOUNT = [
     Length(max=20),
     Regexp(r"^\s*\d[\d,]*(\.\d+)?\s*$", message="Enter an amount like 12.50."),
 ]
+
+
+bp.add_app_template_filter(major_units, "bonus_major")
 
 
 class RunForm(FlaskForm):
