@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, request
-from flask_login import LoginManager
+from flask import Flask, g, redirect, request, url_for
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from ledger.sessions import load_session_user
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+# The only pages open without a session; every other page needs one (deny by default).
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_password", "static"})
 
 
 def init_app(app: Flask) -> None:
@@ -25,6 +28,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = None  # "strong" trusts X-Forwarded-For; versions do the job
     login_manager.user_loader(load_session_user)
     csrf.init_app(app)
+    app.before_request(_require_login)
     app.before_request(_protect_forms)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"csp_nonce": _csp_nonce})
@@ -34,6 +38,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     views.init_app(app)
     app.register_blueprint(bonus.bp)
+
+
+def _require_login():
+    if request.path.startswith("/api/") or request.endpoint is None:
+        return None  # the API guards itself; unknown URLs get the 404 page
+    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def _protect_forms() -> None:
