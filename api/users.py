@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from api.auth import principal, requires
 from api.errors import error_response
+from api.pagination import decode_cursor, encode_cursor
 from api.results import documents_errors
 from api.schemas import ID_PATH
 from api.schemas.people import (
@@ -67,14 +68,18 @@ class Users(MethodView):
     @documents_errors(bp, 401, 403, 422)
     def get(self, args):
         """List the directory by name; filter by text, department, manager or active."""
-        return list_users(
+        position = decode_cursor(args.get("cursor"), n=str, i=int)
+        found = list_users(
             q=args.get("q"),
             department_id=args.get("department"),
             manager_id=args.get("manager_id"),
             active=args.get("active"),
             limit=args["limit"],
-            cursor=args.get("cursor"),
+            after=(position["n"], position["i"]) if position else None,
         )
+        last = found["items"][-1] if found["next_cursor"] else None
+        next_cursor = encode_cursor({"n": last["name"], "i": last["id"]}) if last else None
+        return {"items": found["items"], "next_cursor": next_cursor}
 
     @requires("admin")
     @bp.arguments(UserCreateSchema)

@@ -51,8 +51,12 @@ def list_users(
     active: bool | None = None,
     limit: int = 50,
     cursor: str | None = None,
+    after: tuple[str, int] | None = None,
 ) -> dict[str, Any]:
-    """Return a page of the directory ordered by name then id, with the next page's cursor."""
+    """Return a page of the directory ordered by name then id, with the next page's cursor.
+
+    Page on with `cursor` (as returned) or `after` (the last item's name and id).
+    """
     manager = aliased(User)
     query = select(User, manager).outerjoin(manager, manager.id == User.manager_id)
     if q:
@@ -70,7 +74,9 @@ def list_users(
     if active is not None:
         query = query.where(User.active.is_(active))
     if cursor:
-        name, last_id = _decode(cursor)
+        after = _decode(cursor)
+    if after is not None:
+        name, last_id = after
         query = query.where(or_(User.name > name, and_(User.name == name, User.id > last_id)))
     limit = max(1, min(limit, MAX_LIMIT))
     rows = db.session.execute(query.order_by(User.name, User.id).limit(limit + 1)).all()
