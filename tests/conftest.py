@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.databases import PostgresTemplate, SqliteTemplate
 from tests.factories import NOW, make_app
 
 ENGINES = ["sqlite", "postgres"]
+
+# `ci` runs more examples; both profiles skip the deadline, since database calls vary.
+settings.register_profile(
+    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "dev", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(scope="session")
