@@ -112,6 +112,7 @@ class Watched:
         self.base = base
         self.problems: list[str] = []
         self.dialogs: list[str] = []
+        self.refused_pages: set[int] = set()
         page.set_default_timeout(WAIT_MS)
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
@@ -120,8 +121,14 @@ class Watched:
         page.on("dialog", self._dialog)
 
     def _console(self, message) -> None:
+        text = message.text
+        # Chromium logs every 4xx document; a refused form is meant to answer one.
+        if text.startswith("Failed to load resource") and any(
+            f"status of {status} " in text for status in self.refused_pages
+        ):
+            return
         if message.type in {"error", "warning"}:
-            self.problems.append(f"console {message.type}: {message.text}")
+            self.problems.append(f"console {message.type}: {text}")
 
     def _failed(self, request) -> None:
         # A navigation cancels what the previous page was still fetching (the favicon, say).
@@ -130,7 +137,9 @@ class Watched:
 
     def _response(self, response) -> None:
         # Forms that are meant to be refused answer 4xx pages; assets must never fail.
-        if response.status >= 400 and response.request.resource_type != "document":
+        if response.status >= 400 and response.request.resource_type == "document":
+            self.refused_pages.add(response.status)
+        elif response.status >= 400:
             self.problems.append(f"{response.status}: {response.url}")
 
     def _dialog(self, dialog) -> None:

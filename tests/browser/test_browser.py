@@ -265,3 +265,17 @@ def test_the_watchers_catch_what_the_scenarios_rule_out(chromium, live):
         assert "critical" in impacts or "serious" in impacts
     finally:
         context.close()
+
+
+def test_a_refused_form_shows_inline_errors_and_focuses_the_first(watched, live):
+    page = watched.page
+    watched.login(EMPLOYEE)
+    watched.goto("/give")
+    page.fill("#message", "too short")
+    with page.expect_navigation(timeout=WAIT_MS):
+        page.click("#give-submit")
+    assert page.locator("#recipients-error").inner_text() == "Choose at least one person to thank."
+    assert page.locator("#message").input_value() == "too short"
+    focused = page.evaluate("() => document.activeElement.name")
+    assert focused == "recipients"
+    assert watched.problems == []

@@ -63,4 +63,9 @@
   });
   applyFilter();
   updateCost();
+  // After a refused submit, take the keyboard to the first field that needs attention.
+  var invalid = form.querySelector(
+    "[aria-invalid=true], fieldset[aria-describedby] input:not([type=search])"
+  );
+  if (invalid) invalid.focus();
 })();
