@@ -79,8 +79,14 @@ def demo_logins_command(url) -> None:
 @click.option("--manager", help="Email of the person's manager.")
 @click.option("--role", type=click.Choice(["employee", "manager", "admin"]), default="employee")
 @click.option("--password", help="Initial password (at least 10 characters).")
+@click.option(
+    "--kind",
+    type=click.Choice(["person", "bot", "service"]),
+    default="person",
+    help="A service account may hold on-behalf tokens; bots and services never give or receive.",
+)
 @domain_errors
-def create_user_command(email, name, department, manager, role, password) -> None:
+def create_user_command(email, name, department, manager, role, password, kind) -> None:
     """Add a person to the directory."""
     from ledger.services.people import create_user
 
@@ -90,6 +96,7 @@ def create_user_command(email, name, department, manager, role, password) -> Non
         department=department,
         manager=manager,
         role=role,
+        kind=kind,
         password=password,
         now=utcnow(),
         actor=CLI_ACTOR,

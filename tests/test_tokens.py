@@ -234,3 +234,29 @@ def test_the_cli_prints_only_the_token(app, people):
     assert TOKEN.match(result.output.strip()) and result.output.count("\n") == 1
     beyond = runner.invoke(args=["ledger", "create-token", "ann@example.com", "--scope", "admin"])
     assert beyond.exit_code != 0 and "does not allow" in beyond.output
+
+
+def test_the_cli_makes_a_service_account_an_on_behalf_token(app):
+    runner = app.test_cli_runner()
+    made = runner.invoke(
+        args=["ledger", "create-user", "hr@example.com", "--name", "HR sync", "--kind", "service"]
+    )
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(
+        args=[
+            "ledger",
+            "create-token",
+            "hr@example.com",
+            "--scope",
+            "award",
+            "--scope",
+            "on-behalf",
+        ]
+    )
+    assert result.exit_code == 0 and TOKEN.match(result.output.strip()), result.output
+    person = runner.invoke(args=["ledger", "create-user", "p@example.com", "--name", "P"])
+    assert person.exit_code == 0
+    refused = runner.invoke(
+        args=["ledger", "create-token", "p@example.com", "--scope", "award", "--scope", "on-behalf"]
+    )
+    assert refused.exit_code != 0
