@@ -234,3 +234,11 @@ def service_kinds_all() -> list[dict]:
         }
         for kind in rows
     ]
+
+
+def employee_numbers(user_ids: list[int]) -> dict[int, str]:
+    """Return each person's HR employee number, or their Baton id where HR gave none."""
+    rows = db.session.execute(
+        select(User.id, User.employee_number).where(User.id.in_(user_ids))
+    ).all()
+    return {row.id: row.employee_number or str(row.id) for row in rows}

@@ -72,12 +72,17 @@ def test_a_custom_range_and_past_periods_are_windows(as_user, awards):
 
 
 def test_the_csv_has_a_header_and_every_ranked_row(as_user, awards):
+    from ledger.directory import update_user
+    from tests.factories import ADMIN_ACTOR, NOW
+
+    update_user(awards["sam"].id, {"employee_number": "HR-0042"}, now=NOW, actor=ADMIN_ACTOR)
     response = as_user("lead").get("/leaderboard.csv?scope=company")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == [
         "rank",
+        "employee_id",
         "user_id",
         "name",
         "email",
@@ -88,7 +93,9 @@ def test_the_csv_has_a_header_and_every_ranked_row(as_user, awards):
         "down",
         "lateral",
     ]
-    assert [row[2] for row in rows[1:]] == ["Ben Berg", "Ana Alvarez", "Sam Sales"]
+    assert [row[3] for row in rows[1:]] == ["Ben Berg", "Ana Alvarez", "Sam Sales"]
+    assert rows[1][1] == rows[1][2] == str(awards["ben"].id)  # no HR number: Baton's id
+    assert rows[3][1] == "HR-0042"
 
 
 def test_csv_text_cells_cannot_become_formulas(as_user, org, app):

@@ -11,7 +11,7 @@ from ledger import clock
 from ledger.errors import Forbidden, LedgerError, NotFound
 from ledger.models import DIRECTIONS
 from ledger.queries.leaderboard import METRICS, leaderboard
-from ledger.queries.pages import departments, recent_period_keys
+from ledger.queries.pages import departments, employee_numbers, recent_period_keys
 from ledger.queries.scopes import leaderboard_members, window_for
 from ledger.queries.service_kinds import service_kinds
 from ledger.tokens import allowed_scopes
@@ -46,12 +46,14 @@ def download():
     choice, rows, error = _ranking()
     if error:
         return index()
-    header = ["rank", "user_id", "name", "email", "points", "awards", "customers"]
+    header = ["rank", "employee_id", "user_id", "name", "email", "points", "awards", "customers"]
     directions = list(DIRECTIONS) if _manage() else []
+    numbers = employee_numbers([row["user"]["id"] for row in rows])
     return csv_response(
         header + directions,
         (
-            [row["rank"], row["user"]["id"], row["user"]["name"], row["user"]["email"]]
+            [row["rank"], numbers[row["user"]["id"]], row["user"]["id"]]
+            + [row["user"]["name"], row["user"]["email"]]
             + [row["points"], row["awards"], row["customers"]]
             + [row["by_direction"][name] for name in directions]
             for row in rows
