@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from api.errors import BatonApi
+from api.spec import IdempotencyKeyPlugin
 
 rest = BatonApi()
 
@@ -37,7 +38,7 @@ def init_app(app: Flask) -> None:
             "security": [{"bearer": []}],
         },
     )
-    rest.init_app(app)
+    rest.init_app(app, spec_kwargs={"extra_plugins": [IdempotencyKeyPlugin(app)]})
     auth.init_app(app)
     rest.register_blueprint(meta.bp, url_prefix="/api/v1")
     limits.init_app(app)

@@ -12,7 +12,7 @@ from api.csv_export import csv_requested, csv_response
 from api.errors import error_response
 from api.limits import award_rate_limit
 from api.pagination import cursor_time, decode_cursor, page
-from api.results import IDEMPOTENCY_HEADER, documents_errors, operation_response
+from api.results import documents_errors, operation_response
 from api.schemas import ID_PATH
 from api.schemas.awards import (
     AwardCreateSchema,
@@ -81,7 +81,6 @@ class Awards(MethodView):
     )
     @bp.doc(
         operationId="createAward",
-        parameters=[IDEMPOTENCY_HEADER],
         responses={201: {"links": AWARD_LINKS}},
     )
     @documents_errors(bp, 400, 401, 403, 409, 422, 429, 503)
@@ -124,7 +123,7 @@ class AwardReversal(MethodView):
     @idempotent
     @bp.arguments(ReversalCreateSchema, example={"reason": "Given by mistake to the wrong Sam."})
     @bp.response(201, ReversalSchema)
-    @bp.doc(operationId="reverseAward", parameters=[IDEMPOTENCY_HEADER])
+    @bp.doc(operationId="reverseAward")
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
     def post(self, body, award_id):
         """Reverse a whole award (admins): the points go back to the giver's allowance."""

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.auth import idempotency_key, idempotent, principal, requires
-from api.results import IDEMPOTENCY_HEADER, documents_errors, operation_response
+from api.results import documents_errors, operation_response
 from api.schemas.ledger_admin import TopUpCreateSchema, TopUpSchema, VerifySchema
 from ledger.clock import utcnow
 from ledger.reconciliation import verify_ledger
@@ -24,7 +24,7 @@ class TopUps(MethodView):
         example={"user": "ada@example.com", "points": 50, "reason": "Onboarding week mentor."},
     )
     @bp.response(201, TopUpSchema)
-    @bp.doc(operationId="createTopUp", parameters=[IDEMPOTENCY_HEADER])
+    @bp.doc(operationId="createTopUp")
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
     def post(self, body):
         """Add points to a person's allowance for the current period, with a reason."""

@@ -14,21 +14,27 @@ from ledger.errors import ValidationFailed
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 MAX_POSITION = 2**31 - 1
+# A version tag: a cursor never looks like a token (the guard refuses those in URLs).
+CURSOR_PREFIX = "c1."
+CURSOR_PATTERN = r"^c1\.[A-Za-z0-9_-]{1,496}$"
 
 
 def encode_cursor(position: dict[str, Any]) -> str:
     """Wrap a position in the list as an opaque token."""
     raw = json.dumps(position, sort_keys=True, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return CURSOR_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str | None, **types: type) -> dict[str, Any] | None:
     """Unwrap a cursor this API issued, checking each field's type; else 422 validation_error."""
     if cursor is None:
         return None
+    body = cursor.removeprefix(CURSOR_PREFIX)
     try:
-        position = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        position = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     except (binascii.Error, ValueError):
+        position = None
+    if not cursor.startswith(CURSOR_PREFIX):
         position = None
     if not isinstance(position, dict) or set(position) != set(types):
         raise _bad_cursor()

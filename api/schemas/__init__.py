@@ -8,8 +8,11 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from api.pagination import CURSOR_PATTERN
+
 MAX_ID = 2**31 - 1
 MAX_EMAIL = 254
+SERVICE_KIND = validate.Regexp(r"^[a-z][a-z0-9-]{0,39}$")
 
 
 class StrictSchema(ma.Schema):
@@ -114,7 +117,7 @@ class ListQuerySchema(StrictSchema):
         metadata={"description": "Items per page (default 50, at most 500)."},
     )
     cursor = fields.String(
-        validate=validate.Length(1, 500),
+        validate=validate.Regexp(CURSOR_PATTERN),
         metadata={"description": "The opaque `next_cursor` of the previous page."},
     )
 

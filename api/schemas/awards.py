@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.schemas import (
+    SERVICE_KIND,
     CsvListQuerySchema,
     DateOrDateTime,
     QueryId,
@@ -17,7 +18,7 @@ from api.schemas import (
 
 MAX_POINTS = 1000  # a hard ceiling; the period's own maximum (50 by default) is a domain rule
 DIRECTIONS = ["up", "down", "lateral"]
-KIND = validate.Length(1, 40)
+KIND = SERVICE_KIND
 
 
 class AwardCreateSchema(StrictSchema):
@@ -97,4 +98,7 @@ class ReversalSchema(ma.Schema):
     reason = fields.String(required=True)
     clawback = fields.Boolean(required=True)
     points_returned = fields.Integer(required=True)
+    clawback_points = fields.Integer(
+        metadata={"description": "Points of already converted lines recorded as a clawback."}
+    )
     returned_to = fields.String(required=True, validate=validate.OneOf(["allowance", "expired"]))
