@@ -200,3 +200,39 @@ def test_production_hashes_use_scrypt(app):
 
     app.config["PASSWORD_HASH_METHOD"] = "scrypt"
     assert hash_password("a long password").startswith("scrypt:")
+
+
+def test_a_cookie_replayed_after_logout_cannot_read_the_api(app, client, ann):
+    login(client, "ann@example.com")
+    captured = client.get_cookie(SESSION).value
+    assert replay(app, **{SESSION: captured}).get("/api/v1/me").status_code == 200
+    logout(client)
+    refused = replay(app, **{SESSION: captured}).get("/api/v1/me")
+    assert refused.status_code == 401 and refused.json["error"]["code"] == "unauthenticated"
+
+
+def test_production_cookies_are_secure_http_only_and_same_site(sqlite_template):
+    from tests.factories import make_app
+
+    url = sqlite_template.new_database()
+    app = make_app(url, BATON_ENV="production")
+    app.test_client_class = FreshClient
+    with app.app_context():
+        make_user("ann@example.com")
+    client = app.test_client()
+    https = "https://localhost"
+    page = client.get("/login", base_url=https).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = {"email": "ann@example.com", "password": PASSWORD, "remember": "y", "csrf_token": token}
+    # Flask-WTF checks the Referer on HTTPS, as a browser would send it.
+    response = client.post("/login", data=form, base_url=https, headers={"Referer": https + "/"})
+    assert response.status_code == 302
+    cookies = {value.split("=", 1)[0]: value for value in response.headers.getlist("Set-Cookie")}
+    for name in (SESSION, REMEMBER):
+        flags = cookies[name].lower()
+        assert "secure" in flags and "httponly" in flags and "samesite=lax" in flags, flags
+    assert (
+        "max-age=31536000"
+        in client.get("/login", base_url="https://localhost").headers["Strict-Transport-Security"]
+    )
+    sqlite_template.drop(url)
