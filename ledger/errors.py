@@ -15,7 +15,9 @@ class LedgerError(Exception):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        _BY_CODE[cls.code] = cls
+        # The first class of a code wins: a narrower subclass sharing the code (such as the
+        # import's ImportRejected) must not change what a stored refusal replays as.
+        _BY_CODE.setdefault(cls.code, cls)
 
     def __init__(self, message: str | None = None, **details: Any) -> None:
         self.message = message or self.default_message
