@@ -157,3 +157,11 @@ def test_a_link_can_preselect_a_recipient_and_a_search_narrows_the_list(as_user,
 def test_the_form_needs_a_login(client, app):
     response = client.get("/give")
     assert response.status_code == 302 and "/login" in response.location
+
+
+def test_a_long_directory_asks_the_server_to_search(as_user, org, monkeypatch):
+    monkeypatch.setattr("web.views.give.PICKER_LIMIT", 3)
+    browser = as_user("ana")
+    html = browser.html("/give")
+    assert 'data-complete="false"' in html and "use Search to look through everyone" in html
+    assert 'data-complete="true"' in browser.html("/give?q=sam")

@@ -51,8 +51,10 @@
   }
 
   filter.addEventListener("input", applyFilter);
+  var complete = document.getElementById("recipient-list").dataset.complete === "true";
   filter.addEventListener("keydown", function (event) {
-    if (event.key === "Enter") event.preventDefault(); // the list filters as you type
+    // A complete list filters as you type; a long one is searched on the server by Enter.
+    if (event.key === "Enter" && complete) event.preventDefault();
   });
   form.addEventListener("change", updateCost);
   points.addEventListener("input", updateCost);

@@ -16,6 +16,7 @@ from web.forms import GiveForm
 from web.views.refusals import show_refusal
 
 bp = Blueprint("give", __name__)
+PICKER_LIMIT = 500  # people listed at once; beyond that, the search asks the server
 
 
 @bp.route("/give", methods=["GET", "POST"])
@@ -68,8 +69,10 @@ def _done(result):
 
 def _page(form: GiveForm, kinds: list[dict]) -> dict:
     now = clock.utcnow()
-    people = [p for p in people_search(request.args.get("q")) if p["id"] != current_user.id]
+    found = people_search(request.args.get("q"), limit=PICKER_LIMIT)
+    people = [p for p in found if p["id"] != current_user.id]
     return {
+        "complete": len(found) < PICKER_LIMIT,
         "form": form,
         "kinds": kinds,
         "people": people,
