@@ -83,7 +83,7 @@ class Awards(MethodView):
         operationId="createAward",
         responses={201: {"links": AWARD_LINKS}},
     )
-    @documents_errors(bp, 400, 401, 403, 409, 422, 429, 503)
+    @documents_errors(bp, 400, 401, 403, 409, 413, 422, 429, 503)
     def post(self, body):
         """Give an award; send an Idempotency-Key and retry with the same key after a failure."""
         on_behalf_of = body.get("on_behalf_of")
@@ -124,7 +124,7 @@ class AwardReversal(MethodView):
     @bp.arguments(ReversalCreateSchema, example={"reason": "Given by mistake to the wrong Sam."})
     @bp.response(201, ReversalSchema)
     @bp.doc(operationId="reverseAward")
-    @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
+    @documents_errors(bp, 400, 401, 403, 404, 409, 413, 422, 503)
     def post(self, body, award_id):
         """Reverse a whole award (admins): the points go back to the giver's allowance."""
         result = reverse_award(

@@ -25,7 +25,7 @@ class TopUps(MethodView):
     )
     @bp.response(201, TopUpSchema)
     @bp.doc(operationId="createTopUp")
-    @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
+    @documents_errors(bp, 400, 401, 403, 404, 409, 413, 422, 503)
     def post(self, body):
         """Add points to a person's allowance for the current period, with a reason."""
         result = top_up(

@@ -1,4 +1,4 @@
-"""The per-principal award rate limit, with its own Flask-Limiter instance."""
+"""Request limits under /api: the per-principal award rate (its own Flask-Limiter) and body size."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 
 EXTENSION = "baton_award_limiter"
+LARGE_BODY_PATHS = frozenset({"/api/v1/users/import"})  # HR files may reach MAX_CONTENT_LENGTH
 
 
 def init_app(app: Flask) -> None:
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     )
     limiter.init_app(app)
     app.extensions[EXTENSION] = limiter
+    app.before_request(_limit_body)
 
 
 def award_rate_limit(view: Callable) -> Callable:
@@ -40,3 +42,9 @@ def award_rate_limit(view: Callable) -> Callable:
 def _principal_key() -> str:
     found = g.get("principal")
     return found.name if found is not None else (request.remote_addr or "unknown")
+
+
+def _limit_body() -> None:
+    # Lazily enforced when the body is read: a larger body answers 413 too_large.
+    if request.path.startswith("/api/") and request.path not in LARGE_BODY_PATHS:
+        request.max_content_length = current_app.config["BATON_MAX_REQUEST_BYTES"]

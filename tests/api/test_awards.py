@@ -248,3 +248,12 @@ def test_only_admins_reverse_and_a_missing_award_is_404(org, as_user):
     assert admin.post(f"{AWARDS}/{award_id + 5}/reversal", {"reason": "x"}).status_code == 404
     assert admin.post(path, {"reason": ""}).status_code == 422
     assert admin.post(path, {"reason": "x"}, key=None).status_code == 400
+
+
+def test_a_body_over_two_megabytes_answers_413_too_large(org, as_user):
+    caller = as_user(org.ada)
+    body = award_body(org.bob.id, message="x" * (2 * 1024 * 1024))
+    response = caller.post(AWARDS, body)
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "too_large"
+    assert caller.post(AWARDS, award_body(org.bob.id, message="x" * 1000)).status_code == 201
