@@ -1,10 +1,12 @@
 """The HR import: read CSV or JSON rows and upsert people by email, all or nothing.
 
-Rows carry `email, name, department, manager_email, role[, employee_number, active]`.
-`email` and `name` are required; a blank `role` keeps the person's role (new people are
-employees); a blank or absent `employee_number` or `active` keeps what is there (new people
-are active). Managers may appear anywhere in the file or already be in the directory.
-CSV rows are numbered by their line in the file (the header is line 1); JSON rows from 1.
+Rows carry `email, name, department, manager_email, role[, employee_number, active]`; a CSV
+header names at least the first five. `email` and `name` may not be blank; a blank (or, in
+JSON, absent) `department` or `manager_email` means none; a blank `role` keeps the person's
+role (new people are employees); a blank or absent `employee_number` or `active` keeps what
+is there (new people are active). Managers may appear anywhere in the file or already be in
+the directory. CSV rows are numbered by their line in the file (the header is line 1), JSON
+rows from 1.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ledger.import_plan import Plan, make_plan
 from ledger.operations import Actor, Outcome, run_operation
 
 COLUMNS = ("email", "name", "department", "manager_email", "role", "employee_number", "active")
-REQUIRED_COLUMNS = ("email", "name")
+REQUIRED_COLUMNS = ("email", "name", "department", "manager_email", "role")
 MAX_ROWS = 100_000
 
 

@@ -122,6 +122,8 @@ def test_bad_encoding_names_the_line(app, now):
 def test_an_unknown_or_missing_column_is_refused(app, now):
     assert "Unknown column" in rejected_rows("email,name,salary\na@example.com,A,1\n", now)[1]
     assert "'name'" in rejected_rows("email,department\na@example.com,Eng\n", now)[1]
+    missing = rejected_rows("email,name,department,role\na@example.com,A,,\n", now)
+    assert "'manager_email'" in missing[1]
 
 
 def test_json_rows_are_numbered_from_one(app, now):
@@ -183,5 +185,16 @@ def test_ten_thousand_rows_import_in_seconds(engine_app, now):
 
 
 def test_read_csv_skips_blank_lines_and_keeps_file_line_numbers():
-    rows = read_csv(b"email,name\n\na@example.com,A\n")
-    assert rows == [(3, {"email": "a@example.com", "name": "A"})]
+    rows = read_csv(b"email,name,department,manager_email,role\n\na@example.com,A,,,\n")
+    assert rows == [
+        (
+            3,
+            {
+                "email": "a@example.com",
+                "name": "A",
+                "department": "",
+                "manager_email": "",
+                "role": "",
+            },
+        )
+    ]
