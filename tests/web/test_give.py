@@ -165,3 +165,10 @@ def test_a_long_directory_asks_the_server_to_search(as_user, org, monkeypatch):
     html = browser.html("/give")
     assert 'data-complete="false"' in html and "use Search to look through everyone" in html
     assert 'data-complete="true"' in browser.html("/give?q=sam")
+
+
+def test_a_giver_with_nothing_left_is_told_when_it_renews(as_user, org):
+    from tests.web.conftest import give
+
+    give(org["ana"], [org["ben"], org["sam"]], points=50)
+    assert "You have given all your points for 2026-11" in as_user("ana").html("/give")
