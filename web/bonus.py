@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ledger import calendar, clock, settings
 from ledger.bonus.export import csv_text
 from ledger.bonus.money import major_units, minor_units
-from ledger.bonus.queries import PAYROLL_COLUMNS, get_run, list_runs, payroll
+from ledger.bonus.queries import PAYROLL_COLUMNS, get_run, list_runs, payroll, visible_run
 from ledger.bonus.rules import Rule
 from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
 from ledger.errors import LedgerError
@@ -92,6 +92,7 @@ def show(run_id: int):
 @bp.post("/<int:run_id>/<any(commit, void, paid):verb>")
 @managers_only
 def transition(run_id: int, verb: str):
+    visible_run(run_id, current_user)  # a run outside your reach is a 404, before any form
     form = (ConfirmForm if verb == "commit" else NonceForm)()
     if not form.validate_on_submit():
         flash("Tick the confirmation to commit the run.", "error")

@@ -31,8 +31,11 @@ def html_error(error: HTTPException):
     return response
 
 
+LEDGER_STATUS = {"not_found": 404, "forbidden": 403, "busy": 503}
+
+
 def html_ledger_error(error: LedgerError):
-    status = 503 if error.code == "busy" else 409
+    status = LEDGER_STATUS.get(error.code, 409)
     return render_template(
         "error.html", status=status, title="That did not work", advice=error.message
     ), status
