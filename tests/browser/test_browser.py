@@ -122,6 +122,10 @@ def test_the_main_pages_load_without_console_errors(watched):
         response = watched.goto(path)
         assert response.status == 200, path
     watched.page.wait_for_function("() => typeof window.Chart === 'function'", timeout=WAIT_MS)
+    watched.goto("/leaderboard")
+    assert not watched.page.locator("#since").is_visible()  # dates only for a custom range
+    watched.page.select_option("#period", "custom")
+    assert watched.page.locator("#since").is_visible()
     assert watched.problems == []
 
 
@@ -148,8 +152,13 @@ def test_axe_finds_no_serious_or_critical_violation(chromium, live, email):
             else []
         )
         found = {}
-        for path in pages:
-            watched.goto(path)
+        for path in [*pages, "refused award form"]:
+            if path == "refused award form":  # the error state: inline messages, aria-invalid
+                watched.goto("/give")
+                with watched.page.expect_navigation(timeout=WAIT_MS):
+                    watched.page.click("#give-submit")
+            else:
+                watched.goto(path)
             watched.page.add_script_tag(path=str(AXE))
             violations = watched.page.evaluate(
                 """async () => (await axe.run()).violations
