@@ -7,6 +7,7 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from api import examples
 from api.auth import idempotency_key, idempotent, principal, requires
 from api.csv_export import csv_requested, csv_response
 from api.errors import error_response
@@ -35,12 +36,6 @@ CSV_HEADER = ["award_id", "created_at", "period", "giver_id", "giver_name", "giv
               "recipient_id", "recipient_name", "recipient_email", "points", "direction",
               "cross_department", "service_kind", "message", "reversed"]  # fmt: skip
 CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
-AWARD_EXAMPLE = {
-    "recipients": [2, "grace@example.com"],
-    "points": 10,
-    "message": "Thanks for the clean hand-off of the billing migration.",
-    "service_kind": "handoff",
-}
 AWARD_LINKS = {
     "GetAward": {"operationId": "getAward", "parameters": {"award_id": "$response.body#/id"}},
     "ReverseAward": {
@@ -75,9 +70,12 @@ class Awards(MethodView):
     @requires("award")
     @idempotent
     @award_rate_limit
-    @bp.arguments(AwardCreateSchema, example=AWARD_EXAMPLE)
+    @bp.arguments(AwardCreateSchema, example=examples.AWARD_REQUEST)
     @bp.response(
-        201, AwardSchema, description="The award, as given (or as first given, on a replay)."
+        201,
+        AwardSchema,
+        description="The award, as given (or as first given, on a replay).",
+        example=examples.AWARD,
     )
     @bp.doc(
         operationId="createAward",
@@ -121,7 +119,7 @@ class Award(MethodView):
 class AwardReversal(MethodView):
     @requires("admin")
     @idempotent
-    @bp.arguments(ReversalCreateSchema, example={"reason": "Given by mistake to the wrong Sam."})
+    @bp.arguments(ReversalCreateSchema, example=examples.REVERSAL_REQUEST)
     @bp.response(201, ReversalSchema)
     @bp.doc(operationId="reverseAward")
     @documents_errors(bp, 400, 401, 403, 404, 409, 413, 422, 503)

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from api import examples
 from api.auth import principal, requires
 from api.csv_export import csv_requested, csv_response
 from api.pagination import decode_cursor, encode_cursor
@@ -26,7 +27,7 @@ CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 class Leaderboard(MethodView):
     @requires("read")
     @bp.arguments(LeaderboardQuerySchema, location="query", unknown=ma.RAISE)
-    @bp.response(200, LeaderboardSchema)
+    @bp.response(200, LeaderboardSchema, example=examples.LEADERBOARD)
     @bp.doc(operationId="getLeaderboard", responses=CSV_DOC)
     @documents_errors(bp, 401, 403, 404)
     def get(self, args):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from api import examples
 from api.auth import idempotency_key, idempotent, principal, requires
 from api.results import documents_errors, operation_response
 from api.schemas.ledger_admin import TopUpCreateSchema, TopUpSchema, VerifySchema
@@ -19,10 +20,7 @@ bp = Blueprint("Ledger", __name__, description="Allowance top-ups and reconcilia
 class TopUps(MethodView):
     @requires("admin")
     @idempotent
-    @bp.arguments(
-        TopUpCreateSchema,
-        example={"user": "ada@example.com", "points": 50, "reason": "Onboarding week mentor."},
-    )
+    @bp.arguments(TopUpCreateSchema, example=examples.TOP_UP_REQUEST)
     @bp.response(201, TopUpSchema)
     @bp.doc(operationId="createTopUp")
     @documents_errors(bp, 400, 401, 403, 404, 409, 413, 422, 503)
