@@ -13,7 +13,7 @@ from api.csv_export import csv_requested, csv_response
 from api.errors import error_response
 from api.limits import award_rate_limit
 from api.pagination import cursor_time, decode_cursor, page
-from api.results import documents_errors, operation_response
+from api.results import documents_errors, found_first, operation_response
 from api.schemas import ID_PATH
 from api.schemas.awards import (
     AwardCreateSchema,
@@ -109,16 +109,14 @@ class Award(MethodView):
     @documents_errors(bp, 401, 403, 404)
     def get(self, award_id):
         """Read one award."""
-        award = award_by_id(award_id)
-        if award is None:
-            raise NotFound(f"There is no award {award_id}.")
-        return award
+        return _award(award_id)
 
 
 @bp.route(f"/awards/<{ID_PATH}:award_id>/reversal")
 class AwardReversal(MethodView):
     @requires("admin")
     @idempotent
+    @found_first(lambda award_id: _award(award_id))
     @bp.arguments(ReversalCreateSchema, example=examples.REVERSAL_REQUEST)
     @bp.response(201, ReversalSchema)
     @bp.doc(operationId="reverseAward")
@@ -134,6 +132,13 @@ class AwardReversal(MethodView):
             idempotency=idempotency_key(body),
         )
         return operation_response(result, 201)
+
+
+def _award(award_id: int) -> dict:
+    award = award_by_id(award_id)
+    if award is None:
+        raise NotFound(f"There is no award {award_id}.")
+    return award
 
 
 def _award_filter(args) -> AwardFilter:

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from api.auth import principal, requires
 from api.pagination import decode_cursor, page
-from api.results import documents_errors
+from api.results import documents_errors, found_first
 from api.schemas import ID_PATH
 from api.schemas.balances import BalancesSchema, EntryListSchema, EntryQuerySchema
 from ledger.clock import utcnow
@@ -36,13 +36,13 @@ class Balances(MethodView):
 @bp.route(f"/users/<{ID_PATH}:user_id>/entries")
 class Entries(MethodView):
     @requires("read")
+    @found_first(lambda user_id: _reachable(user_id))
     @bp.arguments(EntryQuerySchema, location="query", unknown=ma.RAISE)
     @bp.response(200, EntryListSchema)
     @bp.doc(operationId="listEntries")
     @documents_errors(bp, 401, 403, 404)
     def get(self, args, user_id):
         """List an account's entries oldest first, each with the running balance."""
-        _reachable(user_id)
         account_id = person_account(user_id, args["account"], args.get("period"), utcnow())
         position = decode_cursor(args.get("cursor"), after=int)
         if account_id is None:

@@ -257,3 +257,9 @@ def test_a_body_over_two_megabytes_answers_413_too_large(org, as_user):
     assert response.status_code == 413
     assert response.json["error"]["code"] == "too_large"
     assert caller.post(AWARDS, award_body(org.bob.id, message="x" * 1000)).status_code == 201
+
+
+def test_a_missing_award_answers_404_before_the_body_is_judged(org, as_user):
+    admin = as_user(org.admin, ["admin"])
+    response = admin.post(f"{AWARDS}/4242/reversal", {"reason": "", "extra": True})
+    assert response.status_code == 404

@@ -58,3 +58,8 @@ def test_an_account_never_opened_has_an_empty_statement(org, as_user):
 def test_bad_statement_arguments_answer_422(org, as_user, query):
     response = as_user(org.ada).get(entries_path(org.ada, query))
     assert response.status_code == 422
+
+
+def test_a_hidden_statement_answers_404_even_for_bad_arguments(org, as_user):
+    response = as_user(org.cy).get(entries_path(org.ada, "?account=cash"))
+    assert response.status_code == 404
