@@ -87,7 +87,14 @@ def current_period_key(now: datetime, zone: str) -> str:
 
 
 def ensure_period(key: str, zone: str, *, lock: bool = False) -> Period:
-    """Create the period row if missing (rules copied from the policy) and return it."""
+    """Return the period row, creating it first if missing (rules copied from the policy)."""
+    query = select(Period).where(Period.key == key).execution_options(populate_existing=True)
+    if lock:
+        # A shared lock: awards run side by side, a close waits for them (and they for it).
+        query = query.with_for_update(read=True)
+    found = db.session.scalars(query).first()
+    if found is not None:
+        return found  # the common case on the award path: one statement, no policy read
     starts_at, ends_at = calendar.period_bounds(key, zone)
     policy = policy_for(calendar.period_dates(key)[0])
     db.session.execute(
@@ -105,10 +112,6 @@ def ensure_period(key: str, zone: str, *, lock: bool = False) -> Period:
             ["key"],
         )
     )
-    query = select(Period).where(Period.key == key).execution_options(populate_existing=True)
-    if lock:
-        # A shared lock: awards run side by side, a close waits for them (and they for it).
-        query = query.with_for_update(read=True)
     return db.session.scalars(query).one()
 
 
