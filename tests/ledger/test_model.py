@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -17,6 +17,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from ledger.bonus.rules import Rule
+from ledger.bonus.services import commit_run, create_draft, void_run
 from ledger.db import db
 from ledger.errors import LedgerError
 from ledger.operations import Actor, IdempotencyKey, request_hash
@@ -63,6 +65,9 @@ class LedgerModel(RuleBasedStateMachine):
         self.earned = dict.fromkeys(PEOPLE, 0)
         self.model_awards: dict[int, dict] = {}
         self.stored: dict[tuple[str, str], tuple[str, object]] = {}
+        # Award lines by (award id, recipient): their points, time and converting run.
+        self.lines: dict[tuple[int, str], dict] = {}
+        self.runs: dict[int, dict] = {}
 
     def teardown(self):
         if getattr(self, "context", None) is not None:
@@ -135,6 +140,13 @@ class LedgerModel(RuleBasedStateMachine):
                 "period": self.period,
                 "reversed": False,
             }
+            for name in recipients:
+                self.lines[(award_id, name)] = {
+                    "giver": giver,
+                    "points": points,
+                    "at": self.now,
+                    "run": None,
+                }
         self.stored[(giver, key)] = (request, outcome)
         return (giver, key)
 
@@ -158,12 +170,14 @@ class LedgerModel(RuleBasedStateMachine):
             return
         award_id = sorted(self.model_awards)[choice % len(self.model_awards)]
         award = self.model_awards[award_id]
+        converted = any(self.lines[(award_id, name)]["run"] for name in award["recipients"])
         try:
             reverse_award(award_id, reason="model reversal", now=self.now, actor=ADMIN_ACTOR)
         except LedgerError as error:
-            assert award["reversed"] and error.code == "already_reversed"
+            expected = "already_reversed" if award["reversed"] else "already_converted"
+            assert error.code == expected and (award["reversed"] or converted)
             return
-        assert not award["reversed"]
+        assert not award["reversed"] and not converted
         award["reversed"] = True
         for name in award["recipients"]:
             self.earned[name] -= award["points"]
@@ -178,6 +192,94 @@ class LedgerModel(RuleBasedStateMachine):
         self.now = first
         closed = close_period(None, now=self.now, actor=ADMIN_ACTOR)
         assert len(closed) <= 1
+
+    def eligible(self, until) -> frozenset:
+        """Lines a run by M over M's team would convert: A's and B's, not given by M."""
+        return frozenset(
+            key
+            for key, line in self.lines.items()
+            if key[1] in ("A", "B")
+            and line["giver"] != "M"
+            and line["run"] is None
+            and not self.model_awards[key[0]]["reversed"]
+            and line["at"] < until
+        )
+
+    @rule()
+    def bonus_draft(self):
+        until = self.now + timedelta(seconds=1)
+        lines = self.eligible(until)
+        try:
+            run = create_draft(
+                scope=f"team:{self.ids['M']}",
+                since=date(2020, 1, 1),
+                until=None,
+                rule=Rule("rate", cents_per_point=100),
+                currency="EUR",
+                now=self.now,
+                actor=Actor(self.ids["M"]),
+            )
+        except LedgerError as error:
+            assert not lines and error.code == "empty_run"
+            return
+        assert lines, "a draft was made with nothing to convert"
+        document = run.document
+        assert sum(line["points"] for line in document["lines"]) == sum(
+            self.lines[key]["points"] for key in lines
+        )
+        self.runs[document["id"]] = {"status": "draft", "lines": lines, "until": until}
+
+    @rule(choice=st.integers(min_value=0, max_value=20))
+    def bonus_commit(self, choice):
+        if not self.runs:
+            return
+        run_id = sorted(self.runs)[choice % len(self.runs)]
+        run = self.runs[run_id]
+        current = self.eligible(run["until"])
+        try:
+            commit_run(run_id, now=self.now, actor=Actor(self.ids["M"]))
+        except LedgerError as error:
+            if run["status"] != "draft":
+                assert error.code == "already_committed"
+            elif current != run["lines"]:
+                assert error.code == "draft_stale"
+                run["lines"] = current  # the service refreshed the preview
+            else:
+                assert not current and error.code == "empty_run"
+            return
+        assert run["status"] == "draft" and current == run["lines"]
+        run["status"] = "committed"
+        for key in current:
+            self.lines[key]["run"] = run_id
+            self.earned[key[1]] -= self.lines[key]["points"]
+
+    @rule(choice=st.integers(min_value=0, max_value=20))
+    def bonus_void(self, choice):
+        if not self.runs:
+            return
+        run_id = sorted(self.runs)[choice % len(self.runs)]
+        run = self.runs[run_id]
+        void_run(run_id, now=self.now, actor=Actor(self.ids["M"]))
+        if run["status"] == "committed":
+            for key, line in self.lines.items():
+                if line["run"] == run_id:
+                    line["run"] = None
+                    self.earned[key[1]] += line["points"]
+        run["status"] = "voided"
+
+    @rule(name=st.sampled_from(["A", "B", "C"]))
+    def attack_employee_bonus_run(self, name):
+        with pytest.raises(LedgerError) as caught:
+            create_draft(
+                scope=f"team:{self.ids['M']}",
+                since=date(2020, 1, 1),
+                until=None,
+                rule=Rule("rate", cents_per_point=100),
+                currency="EUR",
+                now=self.now,
+                actor=Actor(self.ids[name]),
+            )
+        assert caught.value.code == "forbidden"
 
     @rule(giver=st.sampled_from(PEOPLE), points=POINTS)
     def attack_self_award(self, giver, points):
