@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -29,11 +29,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     hops = int(app.config["BATON_PROXY_HOPS"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.before_request(_limit_request_size)  # first: refuse a large body before any work
     ledger.init_app(app)
     api.init_app(app)
     web.init_app(app)
     _register_error_switch(app)
     return app
+
+
+# The HR imports may send up to MAX_CONTENT_LENGTH (20 MB); everything else 2 MB.
+LARGE_UPLOADS = frozenset({"Users.UserImport", "admin_people.hr_import"})
+
+
+def _limit_request_size():
+    from flask import current_app
+
+    if request.endpoint in LARGE_UPLOADS:
+        return
+    limit = current_app.config["BATON_MAX_REQUEST_BYTES"]
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        abort(413)
 
 
 def _register_error_switch(app: Flask) -> None:
