@@ -131,23 +131,24 @@ def entitlement(user_id: int, period: Period) -> int:
 
 
 def ensure_earned(user_id: int) -> AccountRef:
-    db.session.execute(
-        upsert(
-            Account,
-            {
-                "kind": "earned",
-                "user_id": user_id,
-                "bounded": True,
-                "balance": 0,
-                "version": 0,
-            },
-            ["user_id"],
-            "kind = 'earned'",
+    query = select(Account.id).where(Account.user_id == user_id, Account.kind == "earned")
+    account_id = db.session.scalar(query)
+    if account_id is None:  # only a person's first award creates it
+        db.session.execute(
+            upsert(
+                Account,
+                {
+                    "kind": "earned",
+                    "user_id": user_id,
+                    "bounded": True,
+                    "balance": 0,
+                    "version": 0,
+                },
+                ["user_id"],
+                "kind = 'earned'",
+            )
         )
-    )
-    account_id = db.session.scalar(
-        select(Account.id).where(Account.user_id == user_id, Account.kind == "earned")
-    )
+        account_id = db.session.scalar(query)
     return AccountRef(account_id, "earned")
 
 
@@ -174,6 +175,14 @@ def ensure_clawback(user_id: int) -> AccountRef:
 
 def ensure_allowance(ctx, user_id: int, period: Period) -> AccountRef:
     """Return the person's allowance account for the period, granting it exactly once."""
+    existing = select(Account.id).where(
+        Account.user_id == user_id,
+        Account.period_id == period.id,
+        Account.kind == "allowance",
+    )
+    account_id = db.session.scalar(existing)
+    if account_id is not None:  # the common case: granted by an earlier write
+        return AccountRef(account_id, "allowance")
     created = db.session.execute(
         upsert(
             Account,
@@ -189,15 +198,8 @@ def ensure_allowance(ctx, user_id: int, period: Period) -> AccountRef:
             "kind = 'allowance'",
         ).returning(Account.id)
     ).scalar()
-    if created is None:
-        account_id = db.session.scalar(
-            select(Account.id).where(
-                Account.user_id == user_id,
-                Account.period_id == period.id,
-                Account.kind == "allowance",
-            )
-        )
-        return AccountRef(account_id, "allowance")
+    if created is None:  # a concurrent write granted it a moment ago
+        return AccountRef(db.session.scalar(existing), "allowance")
     account = AccountRef(created, "allowance")
     amount = entitlement(user_id, period)
     if amount > 0:
