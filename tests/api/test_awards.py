@@ -263,3 +263,10 @@ def test_a_missing_award_answers_404_before_the_body_is_judged(org, as_user):
     admin = as_user(org.admin, ["admin"])
     response = admin.post(f"{AWARDS}/4242/reversal", {"reason": "", "extra": True})
     assert response.status_code == 404
+
+
+def test_a_wrong_method_on_an_award_answers_405_json_with_allow(org, as_user):
+    response = as_user(org.ada).client.delete(f"{AWARDS}/1", headers=as_user(org.ada).headers())
+    assert response.status_code == 405
+    assert response.json["error"]["code"] == "method_not_allowed"
+    assert "GET" in response.headers["Allow"]
