@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from api.errors import BatonApi
-from api.spec import IdempotencyKeyPlugin
+from api.spec import DESCRIPTION, IdempotencyKeyPlugin
 
 rest = BatonApi()
 
@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
         {
             "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
             "security": [{"bearer": []}],
+            "info": {"description": DESCRIPTION},
         },
     )
     rest.init_app(app, spec_kwargs={"extra_plugins": [IdempotencyKeyPlugin(app)]})

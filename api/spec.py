@@ -7,6 +7,25 @@ from flask import Flask
 
 from api.results import IDEMPOTENCY_HEADER
 
+DESCRIPTION = """\
+Baton's REST API: give and read awards, leaderboards, balances and bonus runs.
+
+**Credentials.** Send `Authorization: Bearer <token>` (create one with
+`flask ledger create-token EMAIL --scope read --scope award` or in the web UI). Scopes:
+`read`, `award`, `manage`, `admin`, `on-behalf`; none implies another.
+
+**Errors** share one shape: `{"error": {"code", "message", "details"?}}`. The order of checks
+is 401, 403, 404, 400, 422, then the ledger's own rules.
+
+**Idempotency.** Every call that moves points needs an `Idempotency-Key` header. Retrying
+with the same key and the same request answers the first result again, byte for byte, with
+`Idempotent-Replayed: true`; the same key with another request answers 422
+`idempotency_key_reused`.
+
+**Lists** answer `{"items", "next_cursor"}`; pass `cursor` until it is null. Awards and
+leaderboards also answer CSV (`Accept: text/csv` or `format=csv`).
+"""
+
 
 class IdempotencyKeyPlugin(BasePlugin):
     """Declare the required Idempotency-Key header on every operation marked `@idempotent`."""
