@@ -20,7 +20,8 @@ def init_app(app: Flask) -> None:
         storage_uri=app.config["RATELIMIT_STORAGE_URI"],
         default_limits=[],
         headers_enabled=True,
-        key_prefix="baton-awards",
+        # Deployments sharing one Redis keep apart by BATON_RATELIMIT_KEY_PREFIX.
+        key_prefix=f"{app.config.get('BATON_RATELIMIT_KEY_PREFIX', 'baton')}-awards",
     )
     limiter.init_app(app)
     app.extensions[EXTENSION] = limiter
