@@ -8,7 +8,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from api.pagination import CURSOR_PATTERN
+from api.pagination import CURSOR_PATTERN, DEFAULT_LIMIT, MAX_LIMIT
 
 MAX_ID = 2**31 - 1
 MAX_EMAIL = 254
@@ -112,9 +112,9 @@ class ListQuerySchema(StrictSchema):
 
     # Query values arrive as text, so these integers cannot be strict; the range still holds.
     limit = fields.Integer(
-        validate=validate.Range(1, 500),
-        load_default=50,
-        metadata={"description": "Items per page (default 50, at most 500)."},
+        validate=validate.Range(1, MAX_LIMIT),
+        load_default=DEFAULT_LIMIT,
+        metadata={"description": f"Items per page (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})."},
     )
     cursor = fields.String(
         validate=validate.Regexp(CURSOR_PATTERN),
