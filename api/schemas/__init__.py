@@ -22,7 +22,7 @@ class StrictSchema(ma.Schema):
         unknown = ma.RAISE
 
 
-ID_PATH = "int(min=1, max=2147483647)"
+ID_PATH = f"int(min=1, max={MAX_ID})"
 
 
 def Id(**kwargs: Any) -> fields.Integer:
