@@ -13,12 +13,12 @@ from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ledger import calendar, clock, settings
-from ledger.bonus.export import csv_text
 from ledger.bonus.money import major_units, minor_units
 from ledger.bonus.queries import PAYROLL_COLUMNS, get_run, list_runs, payroll, visible_run
 from ledger.bonus.rules import Rule
 from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
 from ledger.errors import LedgerError
+from ledger.export import csv_from_dicts
 from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.people import departments
 from web.forms import NonceForm, choices
@@ -112,7 +112,7 @@ def transition(run_id: int, verb: str):
 @bp.get("/<int:run_id>/payroll.csv")
 @managers_only
 def payroll_csv(run_id: int):
-    text = csv_text(PAYROLL_COLUMNS, payroll(run_id, current_user))
+    text = csv_from_dicts(PAYROLL_COLUMNS, payroll(run_id, current_user))
     disposition = f'attachment; filename="bonus-run-{run_id}-payroll.csv"'
     return Response(text, mimetype="text/csv", headers={"Content-Disposition": disposition})
 

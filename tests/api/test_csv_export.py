@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from api.csv_export import csv_text, safe_cell
+from ledger.export import csv_text, safe_cell
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
+from ledger.export import safe_cell
 from tests.web.conftest import give
-from web.views.exports import safe_cell
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_an_unescaped_writer_would_fail_the_formula_test(monkeypatch, as_user, o
     from ledger.directory import update_user
     from tests.factories import ADMIN_ACTOR, NOW
 
-    monkeypatch.setattr("web.views.exports.safe_cell", lambda value: value)
+    monkeypatch.setattr("ledger.export.safe_cell", lambda value: value)
     update_user(org["ben"].id, {"name": "=1+1"}, now=NOW, actor=ADMIN_ACTOR)
     give(org["ana"], [org["ben"]], points=5)
     text = as_user("ana").get("/leaderboard.csv").get_data(as_text=True)
