@@ -19,6 +19,10 @@ from ledger.tokens import PREFIX, allowed_scopes, authenticate_token
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 PUBLIC = "public"
+CREDENTIAL_PARAMETERS = frozenset({"access_token", "token", "api_key"})
+# A raw token: the prefix and at least 128 bits of URL-safe base64 (a search for the word
+# "baton_" is not one).
+TOKEN_SHAPE = re.compile(re.escape(PREFIX) + r"[A-Za-z0-9_-]{22,}")
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,13 @@ def _handler(endpoint: str) -> Callable | None:
     return view
 
 
+def _token_in_url() -> bool:
+    """Tell whether the query string carries a credential (a token-shaped value or name)."""
+    if CREDENTIAL_PARAMETERS & set(request.args):
+        return True
+    return any(TOKEN_SHAPE.fullmatch(value) for value in request.args.values())
+
+
 def _guard():
     if not request.path.startswith("/api/") or request.endpoint is None:
         return None  # not the API, or a routing error the error switch renders
@@ -85,11 +96,7 @@ def _guard():
     scope = getattr(handler, "_baton_scope", None)
     if request.endpoint.startswith("api-docs.") or scope == PUBLIC:
         return None
-    if any(value.startswith(PREFIX) for value in request.args.values()) or {
-        "access_token",
-        "token",
-        "api_key",
-    } & set(request.args):
+    if _token_in_url():
         return error_response(
             401, "unauthenticated", "Send the token in the Authorization header, never in the URL."
         )

@@ -260,3 +260,15 @@ def test_the_cli_makes_a_service_account_an_on_behalf_token(app):
         args=["ledger", "create-token", "p@example.com", "--scope", "award", "--scope", "on-behalf"]
     )
     assert refused.exit_code != 0
+
+
+def test_a_search_for_the_word_baton_is_not_taken_for_a_token(app, client, now):
+    # Negative control for the query-string refusal: only token-shaped values are refused.
+    from ledger.tokens import create_token
+    from tests.factories import ADMIN_ACTOR, make_user
+
+    reader = make_user("reader@example.com")
+    raw, _ = create_token(reader.id, name="r", scopes=["read"], now=now, actor=ADMIN_ACTOR)
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/users?q=baton_", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/users?q={raw}", headers=headers).status_code == 401
