@@ -1,4 +1,4 @@
-"""Balances in O(1) from the materialized rows, and account statements with running balances."""
+"""Balances in O(1) from the materialized rows (statements live in ledger.queries.statements)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from sqlalchemy import and_, case, func, or_, select
 from ledger import settings
 from ledger.calendar import period_bounds
 from ledger.db import db
-from ledger.documents import timestamp
 from ledger.models import Account, Period, Transfer
 from ledger.postings import active_reports, current_period_key, policy_for
 
@@ -71,39 +70,3 @@ def _received(account_id: int) -> int:
             )
         )
     )
-
-
-def statement(account_id: int, *, limit: int = 500) -> list[dict]:
-    """Return an account's entries, oldest first, each with the running balance."""
-    rows = db.session.execute(
-        select(
-            Transfer.id,
-            Transfer.kind,
-            Transfer.amount,
-            Transfer.memo,
-            Transfer.created_at,
-            Transfer.award_line_id,
-            case((Transfer.credit_account_id == account_id, 1), else_=-1).label("sign"),
-        )
-        .where(
-            or_(Transfer.debit_account_id == account_id, Transfer.credit_account_id == account_id)
-        )
-        .order_by(Transfer.id)
-        .limit(limit)
-    ).all()
-    running = 0
-    entries = []
-    for row in rows:
-        running += row.sign * row.amount
-        entries.append(
-            {
-                "id": row.id,
-                "kind": row.kind,
-                "amount": row.sign * row.amount,
-                "balance": running,
-                "memo": row.memo,
-                "award_line_id": row.award_line_id,
-                "created_at": timestamp(row.created_at),
-            }
-        )
-    return entries
