@@ -47,7 +47,7 @@ def get_run(run_id: int, viewer: User | None) -> dict[str, Any]:
         return run_document(
             run, preview_document(run, found), stale=found.digest != run.draft_digest
         )
-    return run_document(run, stored_document(run, _lines(run.id)))
+    return run_document(run, stored_document(run, stored_lines(run.id)))
 
 
 def list_runs(
@@ -99,7 +99,8 @@ def payroll(run_id: int, viewer: User | None) -> list[dict[str, Any]]:
     ]
 
 
-def _lines(run_id: int) -> list[BonusRunLine]:
+def stored_lines(run_id: int) -> list[BonusRunLine]:
+    """Return a committed run's fixed lines, by person."""
     return list(
         db.session.scalars(
             select(BonusRunLine)

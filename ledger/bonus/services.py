@@ -20,6 +20,7 @@ from .collect import Preview, lock_line_ids, preview
 from .documents import preview_document, run_document, stored_document
 from .errors import AlreadyPaid, AlreadyVoided, NotCommitted
 from .money import check_currency
+from .queries import stored_lines
 from .scope import can_manage, check_manager, check_scope
 from .unwind import void_moves
 
@@ -114,7 +115,7 @@ def commit_run(
         _check_not_involved(committer, found)
         _convert(ctx, run, found)
         return Outcome(
-            run_document(run, stored_document(run, _stored_lines(run.id))),
+            run_document(run, stored_document(run, stored_lines(run.id))),
             "bonus_run",
             run.id,
             {
@@ -268,20 +269,10 @@ def _convert(ctx, run: BonusRun, found: Preview) -> None:
     run.status, run.committed_at, run.commit_operation_id = "committed", ctx.now, ctx.operation_id
 
 
-def _stored_lines(run_id: int) -> list[BonusRunLine]:
-    return list(
-        db.session.scalars(
-            select(BonusRunLine)
-            .where(BonusRunLine.bonus_run_id == run_id)
-            .order_by(BonusRunLine.user_id)
-        )
-    )
-
-
 def _state_outcome(run: BonusRun) -> Outcome:
     db.session.flush()
     return Outcome(
-        run_document(run, stored_document(run, _stored_lines(run.id))),
+        run_document(run, stored_document(run, stored_lines(run.id))),
         "bonus_run",
         run.id,
         {"status": run.status},
