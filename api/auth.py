@@ -19,6 +19,7 @@ from ledger.tokens import PREFIX, allowed_scopes, authenticate_token
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 PUBLIC = "public"
+ANY_SCOPE = "any"  # any valid credentials, whatever their scopes (GET /me)
 CREDENTIAL_PARAMETERS = frozenset({"access_token", "token", "api_key"})
 # A raw token: the prefix and at least 128 bits of URL-safe base64 (a search for the word
 # "baton_" is not one).
@@ -106,7 +107,7 @@ def _guard():
     g.principal = found
     if scope is None:
         return error_response(403, "forbidden", "This operation is not open to anyone.")
-    if scope not in found.scopes:
+    if scope != ANY_SCOPE and scope not in found.scopes:
         return error_response(
             403, "scope_missing", f"This operation needs the {scope!r} scope.", {"required": scope}
         )

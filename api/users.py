@@ -7,7 +7,7 @@ from flask import request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.auth import principal, requires
+from api.auth import ANY_SCOPE, principal, requires
 from api.errors import error_response
 from api.pagination import decode_cursor, encode_cursor
 from api.results import documents_errors
@@ -49,10 +49,10 @@ IMPORT_BODY = {
 
 @bp.route("/me")
 class Me(MethodView):
-    @requires("read")
+    @requires(ANY_SCOPE)
     @bp.response(200, MeSchema)
     @bp.doc(operationId="getMe")
-    @documents_errors(bp, 401, 403)
+    @documents_errors(bp, 401)
     def get(self):
         """Read who the credentials speak for, with their balances."""
         me = principal().user

@@ -226,3 +226,17 @@ def test_deactivate_user_through_the_cli(app, org):
 def test_the_web_login_still_works_alongside_the_api(client, org):
     assert "csrf_token" in client.get("/login").get_data(as_text=True)
     assert csrf_token(client)
+
+
+def test_me_answers_any_valid_token_whatever_its_scopes(app, client, now):
+    from ledger.tokens import create_token
+    from tests.factories import ADMIN_ACTOR, make_user
+
+    person = make_user("scoped@example.com")
+    raw, _ = create_token(
+        person.id, name="award only", scopes=["award"], now=now, actor=ADMIN_ACTOR
+    )
+    answer = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+    assert answer.status_code == 200
+    assert answer.json["user"]["email"] == "scoped@example.com"
+    assert client.get("/api/v1/me").status_code == 401

@@ -20,6 +20,7 @@ API_PRINCIPALS = ["anonymous", "cookie:E1", "tok:E1", "tok:E2", "tok:M1", "tok:M
                   "tok:S:on-behalf", "tok:expired", "tok:revoked"]  # fmt: skip
 WEB_PRINCIPALS = ["anonymous", "E1", "E2", "M1", "M2", "A"]
 
+ANY_VALID = set(API_PRINCIPALS) - {"anonymous", "tok:expired", "tok:revoked"}
 READ = {"cookie:E1", "tok:E1", "tok:E2", "tok:M1", "tok:M2", "tok:A", "tok:A:read"}
 AWARD = {"tok:E1", "tok:E2", "tok:M1", "tok:M2", "tok:A", "tok:A:award"}
 ADMIN = {"tok:A", "tok:A:admin"}
@@ -48,7 +49,7 @@ def bonus_body(w):
 # (endpoint, method) -> (path, body or None, who may act). Paths use the world's ids.
 API = {
     ("meta.ServiceKinds", "GET"): ("/api/v1/service-kinds", None, READ),
-    ("Users.Me", "GET"): ("/api/v1/me", None, READ),
+    ("Users.Me", "GET"): ("/api/v1/me", None, ANY_VALID),
     ("Users.Users", "GET"): ("/api/v1/users", None, READ),
     ("Users.Users", "POST"): (
         "/api/v1/users",
