@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401  (fixtures used by name)
-    AXE,
-    MANAGER,
-    WAIT_MS,
-    Watched,
-    chromium,
-    chromium_path,
-    live,
-)
+# The chromium and live fixtures come from tests/browser/conftest.py: importing them into a
+# module would start a second Playwright in the same thread and break every later test.
+from tests.browser.conftest import AXE, MANAGER, WAIT_MS, Watched
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +18,7 @@ SERIOUS = """async () => (await axe.run()).violations
     .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
 
 
-def test_a_manager_gets_last_months_payroll_file_in_under_a_minute(chromium, live):  # noqa: F811
+def test_a_manager_gets_last_months_payroll_file_in_under_a_minute(chromium, live):
     # axe is injected as an inline script, which Baton's CSP rightly refuses.
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     try:
