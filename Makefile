@@ -11,13 +11,13 @@ export FLASK_APP := wsgi
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v "location is ignored" || true
-	$(BIN)/pip install --quiet -e . 2>&1 | grep -v "location is ignored" || true
+	$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored: it is neither" || true
+	$(BIN)/pip install --quiet -e . 2>&1 | grep -v "is ignored: it is neither" || true
 	$(BIN)/python -c "import flask, flask_smorest, psycopg" 
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[dev]' 2>&1 | grep -v "location is ignored" || true
+	$(BIN)/pip install --quiet -e '.[dev]' 2>&1 | grep -v "is ignored: it is neither" || true
 	$(BIN)/python -c "import pytest, xdist, pytest_timeout, hypothesis, schemathesis, playwright"
 	touch $@
 
