@@ -111,6 +111,9 @@ def _guard():
         return error_response(
             403, "scope_missing", f"This operation needs the {scope!r} scope.", {"required": scope}
         )
+    found_check = getattr(handler, "_baton_found", None)
+    if found_check is not None:
+        found_check(**(request.view_args or {}))  # a NotFound here renders as the 404
     if getattr(handler, "_baton_idempotent", False):
         key = request.headers.get("Idempotency-Key")
         if key is None or not IDEMPOTENCY_KEY.match(key):

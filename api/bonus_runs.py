@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 
 from api.auth import idempotency_key, idempotent, principal, requires
 from api.csv_export import csv_requested, csv_response
-from api.results import documents_errors, operation_response
+from api.results import documents_errors, found_first, operation_response
 from api.schemas import ID_PATH
 from api.schemas.bonus_runs import (
     BonusRunCreateSchema,
@@ -117,6 +117,7 @@ def _transition(service: Callable, run_id: int):
 class BonusRunCommit(MethodView):
     @requires("manage")
     @idempotent
+    @found_first(lambda run_id: visible_run(run_id, principal().user))
     @bp.response(200, BonusRunSchema)
     @bp.doc(operationId="commitBonusRun")
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
@@ -129,6 +130,7 @@ class BonusRunCommit(MethodView):
 class BonusRunVoid(MethodView):
     @requires("manage")
     @idempotent
+    @found_first(lambda run_id: visible_run(run_id, principal().user))
     @bp.response(200, BonusRunSchema)
     @bp.doc(operationId="voidBonusRun")
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
@@ -141,6 +143,7 @@ class BonusRunVoid(MethodView):
 class BonusRunPaid(MethodView):
     @requires("manage")
     @idempotent
+    @found_first(lambda run_id: visible_run(run_id, principal().user))
     @bp.response(200, BonusRunSchema)
     @bp.doc(operationId="markBonusRunPaid")
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)

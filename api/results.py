@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 from flask import Response, jsonify
@@ -46,18 +45,15 @@ def operation_response(result: OperationResult, status: int, **headers: str) -> 
 
 
 def found_first(check: Callable[..., None]) -> Callable:
-    """Run `check(**path_arguments)` (which raises NotFound) before the body is parsed, so an
-    object out of reach answers 404 before any 422, as API.md orders them."""
+    """Declare `check(**path_arguments)` (which raises NotFound): the API guard runs it right
+    after the scope check, so an object out of reach answers 404 before a missing
+    Idempotency-Key (400) or a body that breaks the schema (422), as API.md orders them."""
 
-    def decorate(view: Callable) -> Callable:
-        @functools.wraps(view)
-        def checked(*args, **kwargs):
-            check(**kwargs)
-            return view(*args, **kwargs)
+    def mark(view: Callable) -> Callable:
+        view._baton_found = check
+        return view
 
-        return checked
-
-    return decorate
+    return mark
 
 
 def documents_errors(bp, *statuses: int) -> Callable:

@@ -51,3 +51,35 @@ def test_the_user_import_may_send_more_than_two_megabytes(client):
         "/api/v1/users/import", data=b"x" * (3 * 1024 * 1024), content_type="text/csv"
     )
     assert response.status_code == 401
+
+
+def test_a_missing_object_answers_404_before_a_missing_idempotency_key(app, client, now):
+    from ledger.tokens import create_token
+    from tests.factories import ADMIN_ACTOR, make_user
+
+    admin = make_user("root@example.com", role="admin")
+    raw, _ = create_token(
+        admin.id, name="t", scopes=["admin", "manage"], now=now, actor=ADMIN_ACTOR
+    )
+    headers = {"Authorization": f"Bearer {raw}"}
+    for path in ("/api/v1/awards/999999/reversal", "/api/v1/bonus-runs/999999/commit"):
+        missing = client.post(path, json={"reason": "x"}, headers=headers)
+        assert (missing.status_code, missing.json["error"]["code"]) == (404, "not_found"), path
+    # Negative control: with an object that exists, the missing key is what answers.
+    from ledger.operations import Actor
+    from ledger.services import award_points
+
+    other = make_user("other@example.com")
+    award = award_points(
+        giver=other.id,
+        recipients=[admin.id],
+        points=1,
+        message="Thanks for the review!",
+        service_kind="need",
+        now=now,
+        actor=Actor(other.id),
+    ).document
+    keyless = client.post(
+        f"/api/v1/awards/{award['id']}/reversal", json={"reason": "x"}, headers=headers
+    )
+    assert keyless.json["error"]["code"] == "idempotency_key_missing"
