@@ -247,6 +247,21 @@ def deactivate_user_command(email) -> None:
     click.echo(f"Deactivated {result.document['email']}; their sessions and tokens have ended.")
 
 
+@ledger_cli.command("reverse-award")
+@click.argument("award_id", type=click.IntRange(1, 2**31 - 1))
+@click.option("--reason", required=True, help="Why; kept in the audit trail.")
+@click.option("--clawback", is_flag=True, help="Claw back lines a bonus run already paid.")
+@domain_errors
+def reverse_award_command(award_id, reason, clawback) -> None:
+    """Reverse a whole award: the points go back to the giver (or expire)."""
+    from ledger.services import reverse_award
+
+    doc = reverse_award(award_id, reason=reason, clawback=clawback, now=utcnow(),
+                        actor=CLI_ACTOR).document  # fmt: skip
+    click.echo(f"Reversed award {doc['award_id']}: {doc['points_returned']} points back to "
+               f"{doc['returned_to']}.")  # fmt: skip
+
+
 from ledger.bonus.cli import bonus_cli  # noqa: E402  (the bonus-run group lives with its services)
 
 ledger_cli.add_command(bonus_cli)

@@ -7,6 +7,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+import wsgi  # noqa: F401  (load every app module before any test patches ledger.clock)
 from tests.databases import PostgresTemplate, SqliteTemplate
 from tests.factories import NOW, make_app
 

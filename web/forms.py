@@ -205,3 +205,14 @@ class ImportForm(FlaskForm):
         validators=[FileRequired("Choose a CSV or JSON file to import.")],
     )
     dry_run = BooleanField("Dry run: show what would change, write nothing", default=True)
+
+
+class ReversalForm(NonceForm):
+    reason = TextAreaField(
+        "Why is this award reversed?",
+        validators=[
+            DataRequired("Give the reason; it is kept in the audit trail."),
+            Length(max=1000, message="Keep the reason under 1000 characters."),
+        ],
+    )
+    clawback = BooleanField("If some of it was already paid out, claw it back from later bonuses")

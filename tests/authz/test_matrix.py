@@ -141,6 +141,8 @@ WEB = {
     ("admin_periods.index", "GET"): ("/admin/periods/", {"A"}),
     ("admin_periods.open_current", "POST"): ("/admin/periods/open", {"A"}),
     ("admin_periods.close", "POST"): ("/admin/periods/close", {"A"}),
+    ("admin_reversals.form", "GET"): ("/admin/awards/{award}/reverse", {"A"}),
+    ("admin_reversals.form", "POST"): ("/admin/awards/{award}/reverse", {"A"}),
     ("admin_settings.allowance", "GET"): ("/admin/settings", {"A"}),
     ("admin_settings.allowance", "POST"): ("/admin/settings", {"A"}),
     ("admin_settings.add_top_up", "POST"): ("/admin/top-ups", {"A"}),
