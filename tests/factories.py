@@ -62,3 +62,20 @@ def make_user(
         actor=ADMIN_ACTOR,
     )
     return user_by_id(result.document["id"])
+
+
+def make_award(
+    giver,
+    recipients,
+    *,
+    points: int = 10,
+    now: datetime = NOW,
+    message: str = "Thanks for the thorough review.",
+    kind: str = "need",
+) -> dict:
+    """Give an award through the service and return its document."""
+    from ledger.services import award_points
+
+    return award_points(giver=giver.id, recipients=[person.id for person in recipients],
+                        points=points, message=message, service_kind=kind, now=now,
+                        actor=Actor(giver.id)).document  # fmt: skip

@@ -66,19 +66,9 @@ def test_a_missing_object_answers_404_before_a_missing_idempotency_key(app, clie
         missing = client.post(path, json={"reason": "x"}, headers=headers)
         assert (missing.status_code, missing.json["error"]["code"]) == (404, "not_found"), path
     # Negative control: with an object that exists, the missing key is what answers.
-    from ledger.operations import Actor
-    from ledger.services import award_points
+    from tests.factories import make_award
 
-    other = make_user("other@example.com")
-    award = award_points(
-        giver=other.id,
-        recipients=[admin.id],
-        points=1,
-        message="Thanks for the review!",
-        service_kind="need",
-        now=now,
-        actor=Actor(other.id),
-    ).document
+    award = make_award(make_user("other@example.com"), [admin], points=1, now=now)
     keyless = client.post(
         f"/api/v1/awards/{award['id']}/reversal", json={"reason": "x"}, headers=headers
     )

@@ -124,20 +124,9 @@ def test_verify_fails_when_a_balance_is_tampered_with(cli, app):
 
 
 def test_reverse_award_from_the_command_line(cli, app, now):
-    from ledger.operations import Actor
-    from ledger.services import award_points
-    from tests.factories import make_user
+    from tests.factories import make_award, make_user
 
-    giver, recipient = make_user(), make_user()
-    award = award_points(
-        giver=giver.id,
-        recipients=[recipient.id],
-        points=7,
-        message="Thanks for covering on-call.",
-        service_kind="need",
-        now=now,
-        actor=Actor(giver.id),
-    ).document
+    award = make_award(make_user(), [make_user()], points=7, now=now)
     done = cli("reverse-award", str(award["id"]), "--reason", "duplicate")
     assert done.exit_code == 0 and "7 points back" in done.output
     again = cli("reverse-award", str(award["id"]), "--reason", "duplicate")

@@ -6,24 +6,13 @@ from sqlalchemy.exc import DatabaseError
 
 from ledger.db import db
 from ledger.models import APPEND_ONLY_TABLES
-from ledger.operations import Actor
-from ledger.services import award_points, close_period, reverse_award
-from tests.factories import ADMIN_ACTOR, make_user
+from ledger.services import close_period, reverse_award
+from tests.factories import ADMIN_ACTOR, make_award, make_user
 
 
 @pytest.fixture
 def history(engine_app, now):
-    giver = make_user()
-    recipient = make_user()
-    award = award_points(
-        giver=giver.id,
-        recipients=[recipient.id],
-        points=10,
-        message="Thanks for the thorough review.",
-        service_kind="need",
-        now=now,
-        actor=Actor(giver.id),
-    ).document
+    award = make_award(make_user(), [make_user()], now=now)
     reverse_award(award["id"], reason="test reversal", now=now, actor=ADMIN_ACTOR)
     close_period("2026-11", now=now, actor=ADMIN_ACTOR, force=True)
     return engine_app
