@@ -21,6 +21,7 @@ from ledger.sessions import (
     link_user,
     set_password_by_link,
 )
+from web.acting import web_actor
 
 bp = Blueprint("auth", __name__)
 
@@ -89,7 +90,7 @@ def password():
     if form.validate_on_submit():
         try:
             change_password(
-                current_user.id, form.current.data, form.new.data, now=utcnow(), actor=_actor()
+                current_user.id, form.current.data, form.new.data, now=utcnow(), actor=web_actor()
             )
         except LedgerError as error:
             form.current.errors = [error.message]
@@ -114,7 +115,3 @@ def set_password(token: str):
     return render_template("auth/set_password.html", form=form), (
         200 if request.method == "GET" else 422
     )
-
-
-def _actor() -> Actor:
-    return Actor(current_user.id, request_id=request.headers.get("X-Request-Id"))

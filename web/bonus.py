@@ -19,8 +19,8 @@ from ledger.bonus.rules import Rule
 from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
 from ledger.errors import LedgerError
 from ledger.export import csv_from_dicts
-from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.people import departments
+from web.acting import form_key, web_actor
 from web.forms import NonceForm, choices
 from web.views.refusals import show_refusal
 
@@ -97,11 +97,9 @@ def transition(run_id: int, verb: str):
     if not form.validate_on_submit():
         flash("Tick the confirmation to commit the run.", "error")
         return redirect(url_for("bonus.show", run_id=run_id))
-    key = IdempotencyKey(
-        f"user:{current_user.id}", "web:" + form.nonce.data, request_hash("POST", request.path, {})
-    )
+    key = form_key(form, {})
     try:
-        VERBS[verb](run_id, now=clock.utcnow(), actor=_actor(), idempotency=key)
+        VERBS[verb](run_id, now=clock.utcnow(), actor=web_actor(), idempotency=key)
     except LedgerError as error:
         flash(error.message, "error")
     else:
@@ -123,10 +121,6 @@ DONE = {
     "void": "Voided: the points are back and can be converted again.",
     "paid": "Marked as paid.",
 }
-
-
-def _actor() -> Actor:
-    return Actor(current_user.id, request_id="web")
 
 
 def _nonce_form(form_class):
@@ -158,5 +152,5 @@ def _create(form: RunForm) -> dict:
                 form.min_points.data or 0)  # fmt: skip
     return create_draft(
         scope=form.scope.data, since=form.since.data, until=form.until.data, rule=rule,
-        currency=currency, now=clock.utcnow(), actor=_actor(),
+        currency=currency, now=clock.utcnow(), actor=web_actor(),
     ).document  # fmt: skip

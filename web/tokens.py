@@ -13,8 +13,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ledger.clock import utcnow
 from ledger.errors import LedgerError
 from ledger.models import SCOPES
-from ledger.operations import Actor
 from ledger.tokens import allowed_scopes, create_token, revoke_token, service_accounts, token_list
+from web.acting import web_actor
 
 bp = Blueprint("tokens", __name__, url_prefix="/tokens")
 
@@ -70,7 +70,7 @@ def revoke(token_id: int):
     admin = current_user.role == "admin" and request.form.get("service") == "1"
     owner = None if admin else current_user.id
     try:
-        revoke_token(token_id, now=utcnow(), actor=_actor(), owner_id=owner, service_only=admin)
+        revoke_token(token_id, now=utcnow(), actor=web_actor(), owner_id=owner, service_only=admin)
     except LedgerError:
         abort(404)
     flash("The token is revoked; requests with it now answer 401.", "info")
@@ -85,7 +85,7 @@ def _create(owner_id: int, form: TokenForm, again):
             scopes=form.scopes.data,
             expires_days=form.expires_days.data,
             now=utcnow(),
-            actor=_actor(),
+            actor=web_actor(),
             creator_is_admin=current_user.role == "admin",
         )
     except LedgerError as error:
@@ -116,7 +116,3 @@ def _service_form() -> ServiceTokenForm | None:
         SelectChoice(person.id, f"{person.name} ({person.email})") for person in service_accounts()
     ]
     return form
-
-
-def _actor() -> Actor:
-    return Actor(current_user.id, request_id=request.headers.get("X-Request-Id"))

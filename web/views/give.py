@@ -7,11 +7,11 @@ from flask_login import current_user, login_required
 
 from ledger import clock
 from ledger.errors import LedgerError
-from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.balances import balances
 from ledger.queries.pages import award_limits, people_search
 from ledger.queries.service_kinds import service_kinds
 from ledger.services import award_points
+from web.acting import form_key, web_actor
 from web.forms import GiveForm
 from web.views.refusals import show_refusal
 
@@ -40,11 +40,7 @@ def form():
 
 
 def _give(form: GiveForm):
-    key = IdempotencyKey(
-        principal=f"user:{current_user.id}",
-        key="web:" + form.nonce.data,
-        request_hash=request_hash("POST", "/give", form.fields_for_hash()),
-    )
+    key = form_key(form, form.fields_for_hash())
     return award_points(
         giver=current_user.id,
         recipients=form.recipients.data,
@@ -52,7 +48,7 @@ def _give(form: GiveForm):
         message=form.message.data,
         service_kind=form.service_kind.data,
         now=clock.utcnow(),
-        actor=Actor(current_user.id, request_id="web"),
+        actor=web_actor(),
         idempotency=key,
     )
 

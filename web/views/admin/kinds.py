@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from ledger import clock
 from ledger.errors import LedgerError
-from ledger.operations import Actor
 from ledger.queries.pages import service_kinds_all
 from ledger.services.settings import add_service_kind, update_service_kind
+from web.acting import web_actor
 from web.forms import ServiceKindEditForm, ServiceKindForm
 from web.views.admin import admin_required
 from web.views.refusals import show_refusal
@@ -28,7 +27,7 @@ def index():
                 name=form.name.data,
                 description=form.description.data,
                 now=clock.utcnow(),
-                actor=Actor(current_user.id, request_id="web"),
+                actor=web_actor(),
             )
         except LedgerError as error:
             show_refusal(form, error)
@@ -54,7 +53,7 @@ def edit(code: str):
                 description=form.description.data,
                 active=form.active.data,
                 now=clock.utcnow(),
-                actor=Actor(current_user.id, request_id="web"),
+                actor=web_actor(),
             )
         except LedgerError as error:
             show_refusal(form, error)

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from ledger import clock
 from ledger.directory import deactivate_user, update_user
 from ledger.errors import LedgerError
 from ledger.importer import ImportRejected, import_file
-from ledger.operations import Actor
 from ledger.queries.pages import people_search
 from ledger.queries.people import list_users, user_by_id, user_document
 from ledger.services.people import create_user
+from web.acting import web_actor
 from web.forms import ImportForm, NewPersonForm, PersonForm, choices
 from web.views.admin import admin_required
 from web.views.refusals import show_refusal
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin/people")
 MAX_ID = 2**31 - 1
-
-
-def _actor() -> Actor:
-    return Actor(current_user.id, request_id="web")
 
 
 def _manager_choices(excluding: int | None = None):
@@ -59,7 +54,7 @@ def new():
                 password=form.password.data or None,
                 employee_number=form.employee_number.data or None,
                 now=clock.utcnow(),
-                actor=_actor(),
+                actor=web_actor(),
             )
         except LedgerError as error:
             show_refusal(form, error)
@@ -91,7 +86,7 @@ def edit(user_id: int):
         changes["manager_id"] = form.manager_id.data or None
         changes["employee_number"] = form.employee_number.data or None
         try:
-            update_user(user_id, changes, now=clock.utcnow(), actor=_actor())
+            update_user(user_id, changes, now=clock.utcnow(), actor=web_actor())
         except LedgerError as error:
             show_refusal(form, error)
         else:
@@ -107,9 +102,9 @@ def set_active(user_id: int):
     activate = request.form.get("active") == "1"
     try:
         if activate:
-            update_user(user_id, {"active": True}, now=clock.utcnow(), actor=_actor())
+            update_user(user_id, {"active": True}, now=clock.utcnow(), actor=web_actor())
         else:
-            deactivate_user(user_id, now=clock.utcnow(), actor=_actor())
+            deactivate_user(user_id, now=clock.utcnow(), actor=web_actor())
     except LedgerError as error:
         flash(error.message, "error")
     else:
@@ -135,7 +130,7 @@ def hr_import():
                 upload.read(),
                 content_type=upload.mimetype or upload.filename or "",
                 now=clock.utcnow(),
-                actor=_actor(),
+                actor=web_actor(),
                 dry_run=form.dry_run.data,
             )
         except ImportRejected as error:

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user
 
 from ledger import clock
 from ledger.errors import LedgerError
-from ledger.operations import Actor
 from ledger.queries.pages import period_progress, periods_overview
 from ledger.services import close_period, open_period
+from web.acting import web_actor
 from web.forms import ClosePeriodForm
 from web.views.admin import admin_required
 
 bp = Blueprint("admin_periods", __name__, url_prefix="/admin/periods")
-
-
-def _actor() -> Actor:
-    return Actor(current_user.id, request_id="web")
 
 
 @bp.get("/")
@@ -37,9 +32,7 @@ def index():
 @admin_required
 def open_current():
     try:
-        result = open_period(
-            None, now=clock.utcnow(), actor=Actor(current_user.id, request_id="web")
-        )
+        result = open_period(None, now=clock.utcnow(), actor=web_actor())
     except LedgerError as error:
         flash(error.message, "error")
     else:
@@ -63,7 +56,7 @@ def close():
         results = close_period(
             form.key.data,
             now=clock.utcnow(),
-            actor=_actor(),
+            actor=web_actor(),
             force=form.force.data,
         )
     except LedgerError as error:

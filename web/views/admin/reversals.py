@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from ledger import clock
 from ledger.errors import LedgerError
-from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.feed import award_by_id
 from ledger.queries.service_kinds import service_kinds
 from ledger.services import reverse_award
+from web.acting import form_key, web_actor
 from web.forms import ReversalForm
 from web.views.admin import admin_required
 from web.views.refusals import show_refusal
@@ -38,13 +37,9 @@ def form(award_id: int):
 
 
 def _reverse(award_id: int, form: ReversalForm):
-    key = IdempotencyKey(
-        principal=f"user:{current_user.id}",
-        key="web:" + form.nonce.data,
-        request_hash=request_hash("POST", request.path, [form.reason.data, form.clawback.data]),
-    )
+    key = form_key(form, [form.reason.data, form.clawback.data])
     return reverse_award(award_id, reason=form.reason.data, clawback=form.clawback.data,
-                         now=clock.utcnow(), actor=Actor(current_user.id, request_id="web"),
+                         now=clock.utcnow(), actor=web_actor(),
                          idempotency=key)  # fmt: skip
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from ledger import clock
 from ledger.errors import LedgerError
-from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.pages import people_search, policy_overview
 from ledger.services import top_up
 from ledger.services.settings import update_policy
+from web.acting import form_key, web_actor
 from web.forms import PolicyForm, TopUpForm, choices
 from web.views.admin import admin_required
 from web.views.refusals import show_refusal
@@ -28,7 +27,7 @@ def allowance():
             result = update_policy(
                 **{name: form[name].data for name in overview["latest"]},
                 now=clock.utcnow(),
-                actor=Actor(current_user.id, request_id="web"),
+                actor=web_actor(),
             )
         except LedgerError as error:
             show_refusal(form, error)
@@ -45,20 +44,14 @@ def allowance():
 def add_top_up():
     form = _top_up_form()
     if form.validate_on_submit():
-        key = IdempotencyKey(
-            principal=f"user:{current_user.id}",
-            key="web:" + form.nonce.data,
-            request_hash=request_hash(
-                "POST", "/admin/top-ups", [form.user.data, form.points.data, form.reason.data]
-            ),
-        )
+        key = form_key(form, [form.user.data, form.points.data, form.reason.data])
         try:
             result = top_up(
                 form.user.data,
                 points=form.points.data,
                 reason=form.reason.data,
                 now=clock.utcnow(),
-                actor=Actor(current_user.id, request_id="web"),
+                actor=web_actor(),
                 idempotency=key,
             )
         except LedgerError as error:

@@ -1,0 +1,22 @@
+"""Who acts in a web request, and the one-time idempotency key a nonce form carries."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+
+from ledger.operations import Actor, IdempotencyKey, request_hash
+
+
+def web_actor() -> Actor:
+    """Return the signed-in person as the actor, with the request id for the audit trail."""
+    return Actor(current_user.id, request_id=request.headers.get("X-Request-Id") or "web")
+
+
+def form_key(form, fields: object) -> IdempotencyKey:
+    """Bind the form's one-time nonce to this person and to the values it sends."""
+    return IdempotencyKey(
+        principal=f"user:{current_user.id}",
+        key="web:" + form.nonce.data,
+        request_hash=request_hash(request.method, request.path, fields),
+    )
