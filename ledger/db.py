@@ -63,10 +63,6 @@ def _begin_sqlite(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
 
 
-def is_sqlite() -> bool:
-    return db.engine.dialect.name == "sqlite"
-
-
 def _is_transient(error: DBAPIError) -> bool:
     """Tell whether retrying the whole transaction may succeed."""
     sqlstate = getattr(error.orig, "sqlstate", None)

@@ -70,14 +70,6 @@ def award_by_id(award_id: int) -> dict | None:
     return award_documents([award])[0] if award else None
 
 
-def lines_for_award(award_id: int) -> list[AwardLine]:
-    return list(
-        db.session.scalars(
-            select(AwardLine).where(AwardLine.award_id == award_id).order_by(AwardLine.id)
-        )
-    )
-
-
 @dataclass(frozen=True)
 class AwardFilter:
     """What the feed is narrowed to; every field is optional and they all must hold."""
