@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from api.errors import BatonApi
+from api.parsing import StrictJSONProvider
 from api.spec import DESCRIPTION, IdempotencyKeyPlugin
 
 rest = BatonApi()
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
         users,
     )
 
+    app.json = StrictJSONProvider(app)
     app.config.setdefault("API_TITLE", "Baton")
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import examples
 from api.auth import idempotency_key, idempotent, principal, requires
@@ -13,6 +12,7 @@ from api.csv_export import csv_requested, csv_response
 from api.errors import error_response
 from api.limits import award_rate_limit
 from api.pagination import cursor_time, decode_cursor, page
+from api.parsing import Blueprint
 from api.results import documents_errors, found_first, operation_response
 from api.schemas import ID_PATH
 from api.schemas.awards import (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import principal, requires
 from api.pagination import decode_cursor, page
+from api.parsing import Blueprint
 from api.results import documents_errors, found_first
 from api.schemas import ID_PATH
 from api.schemas.balances import BalancesSchema, EntryListSchema, EntryQuerySchema

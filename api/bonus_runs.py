@@ -7,10 +7,10 @@ from collections.abc import Callable
 import marshmallow as ma
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import idempotency_key, idempotent, principal, requires
 from api.csv_export import csv_requested, csv_response
+from api.parsing import Blueprint
 from api.results import documents_errors, found_first, operation_response
 from api.schemas import ID_PATH
 from api.schemas.bonus_runs import (
@@ -61,7 +61,7 @@ class BonusRuns(MethodView):
     @bp.arguments(BonusRunCreateSchema, example=RUN_EXAMPLE)
     @bp.response(201, BonusRunSchema, description="A draft: the preview, nothing converted yet.")
     @bp.doc(operationId="createBonusRun")
-    @documents_errors(bp, 401, 403, 404, 422, 503)
+    @documents_errors(bp, 400, 401, 403, 404, 422, 503)
     def post(self, body):
         """Preview a bonus run over a window and scope; commit it to convert the points."""
         rule = body["rule"]

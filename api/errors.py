@@ -99,7 +99,7 @@ def http_error_response(error: HTTPException):
     code = CODE_BY_STATUS.get(status, "internal_error" if status >= 500 else "bad_request")
     data = getattr(error, "data", None) or {}
     headers = dict(data.get("headers") or {})
-    details = None
+    details = data.get("details")
     message = error.description or error.name
     if status == 422:
         details = {"fields": data.get("messages") or data.get("errors") or {}}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import examples
 from api.auth import principal, requires
 from api.csv_export import csv_requested, csv_response
 from api.pagination import decode_cursor, encode_cursor
+from api.parsing import Blueprint
 from api.results import documents_errors
 from api.schemas.leaderboard import LeaderboardQuerySchema, LeaderboardSchema
 from ledger.clock import utcnow

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import examples
 from api.auth import idempotency_key, idempotent, principal, requires
+from api.parsing import Blueprint
 from api.results import documents_errors, operation_response
 from api.schemas.ledger_admin import TopUpCreateSchema, TopUpSchema, VerifySchema
 from ledger.clock import utcnow

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import requires
+from api.parsing import Blueprint
 from ledger.queries.service_kinds import service_kinds
 
 bp = Blueprint("meta", __name__, description="Reference data")

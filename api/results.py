@@ -10,8 +10,9 @@ from api.errors import ErrorSchema
 from ledger.operations import OperationResult
 
 ERROR_DESCRIPTIONS = {
-    400: "Malformed JSON or a missing `Idempotency-Key` (`bad_request`, "
-    "`idempotency_key_missing`).",
+    400: "A body that is not strict JSON (malformed, not UTF-8, a lone surrogate such as "
+    "`\\ud800`, NaN, a number of more than 4,300 digits, nesting deeper than 64 levels) or "
+    "a missing `Idempotency-Key` (`bad_request`, `idempotency_key_missing`).",
     401: "Missing or invalid credentials (`unauthenticated`, `token_required`).",
     403: "The token lacks the scope or role (`forbidden`, `scope_missing`).",
     404: "No such object within your reach (`not_found`).",

@@ -17,6 +17,10 @@ Baton's REST API: give and read awards, leaderboards, balances and bonus runs.
 **Errors** share one shape: `{"error": {"code", "message", "details"?}}`. The order of checks
 is 401, 403, 404, 400, 422, then the ledger's own rules.
 
+**Bodies** are strict JSON in UTF-8. A body that is malformed, holds a lone surrogate
+(`\\ud800`), `NaN` or `Infinity`, a number of more than 4,300 digits, or nests more than 64
+levels deep answers 400 `bad_request` (`details.path` points at a bad string).
+
 **Idempotency.** Every call that moves points needs an `Idempotency-Key` header. Retrying
 with the same key and the same request answers the first result again, byte for byte, with
 `Idempotent-Replayed: true`; the same key with another request answers 422

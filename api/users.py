@@ -5,11 +5,11 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import request, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import ANY_SCOPE, principal, requires
 from api.errors import error_response
 from api.pagination import decode_cursor, encode_cursor
+from api.parsing import Blueprint, json_body
 from api.results import documents_errors
 from api.schemas import ID_PATH
 from api.schemas.people import (
@@ -85,7 +85,7 @@ class Users(MethodView):
     @bp.arguments(UserCreateSchema)
     @bp.response(201, UserSchema)
     @bp.doc(operationId="createUser")
-    @documents_errors(bp, 401, 403, 422, 503)
+    @documents_errors(bp, 400, 401, 403, 422, 503)
     def post(self, body):
         """Add a person, bot or service account to the directory (admins)."""
         result = create_user(
@@ -121,7 +121,7 @@ class User(MethodView):
     @bp.arguments(UserUpdateSchema)
     @bp.response(200, UserSchema)
     @bp.doc(operationId="updateUser")
-    @documents_errors(bp, 401, 403, 404, 422, 503)
+    @documents_errors(bp, 400, 401, 403, 404, 422, 503)
     def patch(self, body, user_id):
         """Change a person (admins); `active: false` deactivates them, never deletes."""
         return update_user(user_id, body, now=utcnow(), actor=principal().actor()).document
@@ -139,7 +139,7 @@ class UserImport(MethodView):
         if request.mimetype == "text/csv":
             rows = read_csv(request.get_data())
         else:
-            body = request.get_json(silent=True)
+            body = json_body(request) if request.is_json else None
             if body is None:
                 return error_response(400, "bad_request", 'Send JSON {"rows": [...]} or text/csv.')
             try:
