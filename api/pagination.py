@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from ledger.errors import ValidationFailed
+from ledger.text import storable
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -42,6 +43,8 @@ def decode_cursor(cursor: str | None, **types: type) -> dict[str, Any] | None:
         value = position[name]
         if type(value) is not kind or (kind is int and not 0 <= value <= MAX_POSITION):
             raise _bad_cursor()
+        if kind is str and not storable(value):
+            raise _bad_cursor()  # only a forged cursor carries text no database takes
     return position
 
 

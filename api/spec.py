@@ -21,6 +21,12 @@ is 401, 403, 404, 400, 422, then the ledger's own rules.
 (`\\ud800`), `NaN` or `Infinity`, a number of more than 4,300 digits, or nests more than 64
 levels deep answers 400 `bad_request` (`details.path` points at a bad string).
 
+**Text** fields refuse NUL and other control characters (messages and reasons keep line
+breaks and tabs); names, departments and emails also refuse line breaks and text-direction
+overrides (U+202A to U+202E, U+2066 to U+2069). Minimums count visible characters only, so a
+message of zero-width spaces is too short. Each refusal is 422 `validation_error` naming the
+field.
+
 **Idempotency.** Every call that moves points needs an `Idempotency-Key` header. Retrying
 with the same key and the same request answers the first result again, byte for byte, with
 `Idempotent-Replayed: true`; the same key with another request answers 422

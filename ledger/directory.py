@@ -15,7 +15,7 @@ from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.postings import AccountRef, Move, post, system_account
 from ledger.queries.org import subtree
 from ledger.queries.people import user_document
-from ledger.services.people import EMAIL, ensure_department
+from ledger.services.people import EMAIL, check_person_texts, ensure_department
 from ledger.services.periods import account_digest
 
 EDITABLE = frozenset(
@@ -206,6 +206,8 @@ def _load(user_id: int) -> User:
 def _validated(user: User, changes: Mapping[str, Any]) -> dict[str, Any]:
     """Check each requested change and return the column values that actually differ."""
     values: dict[str, Any] = {}
+    texts = ("name", "email", "department", "employee_number")
+    check_person_texts(**{key: changes[key] for key in texts if key in changes})
     if "name" in changes:
         name = str(changes["name"] or "").strip()
         if not 1 <= len(name) <= 200:

@@ -12,6 +12,7 @@ from ledger.db import db
 from ledger.models import ROLES, Department, User
 from ledger.operations import Actor
 from ledger.services.people import EMAIL
+from ledger.text import text_problem
 
 TRUE = {"true", "1", "yes", "y"}
 FALSE = {"false", "0", "no", "n"}
@@ -129,6 +130,11 @@ def _parse(number: int, raw: Mapping[str, Any]) -> RowPlan:
             values[key] = value.strip() or None
         else:
             plan.fail(f"Field {key!r} must be text.")
+            return plan
+    for key, value in values.items():
+        problem = text_problem(value, min_visible=1) if isinstance(value, str) else None
+        if problem is not None:
+            plan.fail(f"Field {key!r}: {problem}")
             return plan
     email = (values.get("email") or "").lower() or None
     plan.email = email

@@ -110,6 +110,9 @@ def read_json(data: bytes | Mapping | list) -> list[tuple[int, dict[str, Any]]]:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             _reject(error.lineno, f"The JSON cannot be read: {error.msg} at line {error.lineno}.")
+        except (ValueError, RecursionError):
+            # Python refuses integers of more than 4,300 digits and very deep nesting.
+            _reject(1, "The JSON cannot be read: a number is too long or it nests too deeply.")
     items = data.get("rows") if isinstance(data, Mapping) else data
     if not isinstance(items, list):
         _reject(1, 'Send {"rows": [...]} with one object per person.')

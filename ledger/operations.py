@@ -67,7 +67,8 @@ def request_hash(*parts: Any) -> str:
     canonical = json.dumps(
         parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    # surrogatepass: a lone surrogate must not turn a hash into a crash (the edges refuse it).
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def canonical(document: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from ledger.errors import (
     SelfAward,
     ValidationFailed,
 )
+from ledger.text import text_problem, visible_length
 
 MIN_RECIPIENTS = 1
 MAX_RECIPIENTS = 20
@@ -53,11 +54,15 @@ def check_award_shape(
             field="points",
             maximum=max_points,
         )
-    length = len(request.message.strip())
-    if not MIN_MESSAGE <= length <= MAX_MESSAGE:
+    message = request.message.strip()
+    problem = text_problem(message, multiline=True)
+    if problem is not None:
+        raise ValidationFailed(problem, field="message")
+    # Invisible characters would let an empty-looking message pass the minimum.
+    if visible_length(message) < MIN_MESSAGE or len(message) > MAX_MESSAGE:
         raise ValidationFailed(
             f"Write a message of {MIN_MESSAGE} to {MAX_MESSAGE} characters "
-            "saying how they served you.",
+            f"({MIN_MESSAGE} of them visible) saying how they served you.",
             field="message",
         )
     if request.service_kind not in set(service_kinds):

@@ -14,6 +14,7 @@ from ledger.documents import timestamp
 from ledger.errors import NotFound, ValidationFailed
 from ledger.models import SCOPES, ApiToken, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
+from ledger.text import check_text
 
 PREFIX = "baton_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -78,6 +79,7 @@ def create_token(
                 field="scopes",
             )
         clean = (name or "").strip()
+        check_text(clean, "name", min_visible=1)
         if not 1 <= len(clean) <= 100:
             raise ValidationFailed("Name the token (1 to 100 characters).", field="name")
         if expires_days is not None and not 1 <= expires_days <= 3650:

@@ -9,6 +9,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.pagination import CURSOR_PATTERN, DEFAULT_LIMIT, MAX_LIMIT
+from ledger.text import text_problem
 
 MAX_ID = 2**31 - 1
 MAX_EMAIL = 254
@@ -50,6 +51,9 @@ class UserRefField(fields.Field):
         if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID:
             return value
         if isinstance(value, str) and 3 <= len(value) <= MAX_EMAIL and "@" in value:
+            problem = text_problem(value)
+            if problem is not None:
+                raise ma.ValidationError(problem)
             return value
         raise self.make_error("invalid")
 

@@ -15,6 +15,8 @@ from api.schemas import (
     UserRefSchema,
     UtcDateTime,
 )
+from api.schemas.text import Text
+from ledger.rules import MAX_MESSAGE, MIN_MESSAGE
 
 MAX_POINTS = 1000  # a hard ceiling; the period's own maximum (50 by default) is a domain rule
 DIRECTIONS = ["up", "down", "lateral"]
@@ -34,10 +36,16 @@ class AwardCreateSchema(StrictSchema):
         validate=validate.Range(1, MAX_POINTS),
         metadata={"description": "Points to each recipient, at most the period's maximum."},
     )
-    message = fields.String(
+    message = Text(
+        MAX_MESSAGE,
+        minimum=MIN_MESSAGE,
+        multiline=True,
+        min_visible=MIN_MESSAGE,
         required=True,
-        validate=validate.Length(10, 1000),
-        metadata={"description": "How they served you (10 to 1000 characters)."},
+        metadata={
+            "description": f"How they served you ({MIN_MESSAGE} to {MAX_MESSAGE} characters, "
+            f"at least {MIN_MESSAGE} of them visible; line breaks allowed)."
+        },
     )
     service_kind = fields.String(
         required=True, validate=KIND, metadata={"description": "A code from /service-kinds."}
@@ -85,7 +93,7 @@ class AwardQuerySchema(CsvListQuerySchema):
 
 
 class ReversalCreateSchema(StrictSchema):
-    reason = fields.String(required=True, validate=validate.Length(1, 1000))
+    reason = Text(1000, multiline=True, required=True)
     clawback = fields.Boolean(
         load_default=False,
         metadata={"description": "Record a clawback instead when lines are already paid."},

@@ -6,12 +6,14 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.schemas import StrictSchema, UserRefField, UserRefSchema
+from api.schemas.text import Text
+from ledger.services.allowances import MAX_REASON
 
 
 class TopUpCreateSchema(StrictSchema):
     user = UserRefField(required=True, metadata={"description": "The person, by id or email."})
     points = fields.Integer(strict=True, required=True, validate=validate.Range(1, 1_000_000))
-    reason = fields.String(required=True, validate=validate.Length(1, 500))
+    reason = Text(MAX_REASON, multiline=True, required=True)
 
 
 class TopUpSchema(ma.Schema):

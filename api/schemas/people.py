@@ -7,13 +7,10 @@ from marshmallow import fields, validate
 
 from api.schemas import MAX_EMAIL, Id, ListQuerySchema, QueryId, StrictSchema, UserRefSchema
 from api.schemas.balances import BalancesSchema
+from api.schemas.text import Text
 
 ROLES = ["employee", "manager", "admin"]
 KINDS = ["person", "bot", "service"]
-
-
-def Text(maximum: int, **kwargs) -> fields.String:
-    return fields.String(validate=validate.Length(1, maximum), **kwargs)
 
 
 class DepartmentRefSchema(ma.Schema):
@@ -39,14 +36,14 @@ class UserListSchema(ma.Schema):
 
 
 class UserQuerySchema(ListQuerySchema):
-    q = Text(200, metadata={"description": "Part of a name or an email, any case."})
+    q = Text(200, min_visible=0, metadata={"description": "Part of a name or an email, any case."})
     department = QueryId(metadata={"description": "A department id."})
     manager_id = QueryId(metadata={"description": "Only this manager's direct reports."})
     active = fields.Boolean(metadata={"description": "true or false; both when absent."})
 
 
 class UserCreateSchema(StrictSchema):
-    email = fields.String(required=True, validate=validate.Length(3, MAX_EMAIL))
+    email = Text(MAX_EMAIL, minimum=3, required=True)
     name = Text(200, required=True)
     department = Text(120, allow_none=True, metadata={"description": "Created if new."})
     manager_id = Id(allow_none=True)
@@ -56,7 +53,7 @@ class UserCreateSchema(StrictSchema):
 
 
 class UserUpdateSchema(StrictSchema):
-    email = fields.String(validate=validate.Length(3, MAX_EMAIL))
+    email = Text(MAX_EMAIL, minimum=3)
     name = Text(200)
     department = Text(120, allow_none=True, metadata={"description": "null clears it."})
     manager_id = Id(allow_none=True, metadata={"description": "null clears it."})

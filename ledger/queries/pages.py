@@ -22,6 +22,7 @@ from ledger.models import (
 )
 from ledger.postings import current_period_key, policy_for
 from ledger.queries.feed import award_documents
+from ledger.text import check_text
 
 FEED_PAGE = 20
 
@@ -36,6 +37,7 @@ def people_search(query: str | None = None, *, limit: int = 500) -> list[dict]:
         .limit(limit)
     )
     text = (query or "").strip().lower()
+    check_text(text, "q")
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
         statement = statement.where(

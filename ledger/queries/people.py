@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from ledger.db import db
 from ledger.errors import ValidationFailed
 from ledger.models import Department, User
+from ledger.text import check_text, storable
 
 MAX_LIMIT = 500
 
@@ -60,6 +61,7 @@ def list_users(
     manager = aliased(User)
     query = select(User, manager).outerjoin(manager, manager.id == User.manager_id)
     if q:
+        check_text(q, "q")
         pattern = "%" + q.strip().lower().replace("%", r"\%").replace("_", r"\_") + "%"
         query = query.where(
             or_(
@@ -116,5 +118,7 @@ def _decode(cursor: str) -> tuple[str, int]:
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
         raise ValidationFailed("The cursor is not one this server gave.", field="cursor") from error
     if not isinstance(name, str) or not isinstance(user_id, int) or isinstance(user_id, bool):
+        raise ValidationFailed("The cursor is not one this server gave.", field="cursor")
+    if not storable(name):
         raise ValidationFailed("The cursor is not one this server gave.", field="cursor")
     return name, user_id

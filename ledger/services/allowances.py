@@ -19,6 +19,7 @@ from ledger.postings import (
     post,
     system_account,
 )
+from ledger.text import check_text
 
 MAX_TOP_UP = 1_000_000
 MAX_REASON = 500
@@ -67,6 +68,7 @@ def top_up(
         if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= MAX_TOP_UP:
             raise ValidationFailed(f"Top up between 1 and {MAX_TOP_UP} points.", field="points")
         text = (reason or "").strip()
+        check_text(text, "reason", multiline=True, min_visible=1)
         if not 1 <= len(text) <= MAX_REASON:
             raise ValidationFailed(
                 f"Give a reason of 1 to {MAX_REASON} characters.", field="reason"

@@ -29,6 +29,7 @@ from ledger.postings import (
     post,
 )
 from ledger.queries.org import managers_above
+from ledger.text import storable
 
 
 def award_points(
@@ -155,7 +156,9 @@ def _resolve_recipients(recipients: Sequence[int | str]) -> list[User]:
             field="recipients",
         )
     ids = [value for value in recipients if isinstance(value, int)]
+    # Text no database takes names no one; it must not reach the query.
     emails = [value.strip().lower() for value in recipients if isinstance(value, str)]
+    emails = [email for email in emails if storable(email)]
     found = db.session.scalars(select(User).where(User.id.in_(ids) | User.email.in_(emails))).all()
     by_id = {user.id: user for user in found}
     by_email = {user.email: user for user in found}
@@ -175,6 +178,8 @@ def _resolve_recipients(recipients: Sequence[int | str]) -> list[User]:
 def _find_user(value: int | str) -> User | None:
     if isinstance(value, int):
         return db.session.get(User, value)
+    if not storable(value):
+        return None
     return db.session.scalars(select(User).where(User.email == value.strip().lower())).first()
 
 

@@ -14,6 +14,7 @@ from ledger.errors import ValidationFailed
 from ledger.models import ROLES, USER_KINDS, Department, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.postings import ensure_earned, upsert
+from ledger.text import check_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
@@ -27,9 +28,17 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+def check_person_texts(**values: object) -> None:
+    """Refuse directory text that breaks the text rule before any query carries it."""
+    for field, value in values.items():
+        if isinstance(value, str):
+            check_text(value, field, min_visible=1 if field == "name" else 0)
+
+
 def ensure_department(name: str) -> int:
     """Return the id of the department with this name, creating it if needed."""
     clean = name.strip()
+    check_text(clean, "department", min_visible=1)
     if not 1 <= len(clean) <= 120:
         raise ValidationFailed("A department name has 1 to 120 characters.", field="department")
     db.session.execute(upsert(Department, {"name": clean}, ["name"]))
@@ -53,6 +62,10 @@ def create_user(
 
     def body(ctx):
         address = email.strip().lower()
+        check_person_texts(
+            email=address, name=name.strip(), department=department,
+            employee_number=employee_number, manager=manager,
+        )  # fmt: skip
         if not EMAIL.match(address) or len(address) > 254:
             raise ValidationFailed(f"{email!r} is not an email address.", field="email")
         if db.session.scalar(select(User.id).where(User.email == address)):

@@ -21,6 +21,7 @@ from ledger.postings import (
     system_account,
     upsert,
 )
+from ledger.text import check_text
 
 MAX_REASON = 1000
 
@@ -38,6 +39,7 @@ def reverse_award(
 
     def body(ctx):
         text = (reason or "").strip()
+        check_text(text, "reason", multiline=True, min_visible=1)
         if not 1 <= len(text) <= MAX_REASON:
             raise ValidationFailed(
                 f"Give a reason of 1 to {MAX_REASON} characters.", field="reason"

@@ -13,6 +13,7 @@ from ledger.errors import NotFound, ValidationFailed
 from ledger.models import Policy, ServiceKind
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.postings import policy_for
+from ledger.text import check_text
 
 LIMIT = 1_000_000
 CODE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
@@ -140,6 +141,8 @@ def update_service_kind(
 
 def _texts(name: str, description: str) -> dict:
     name, description = (name or "").strip(), (description or "").strip()
+    check_text(name, "name", min_visible=1)
+    check_text(description, "description", multiline=True, min_visible=1)
     if not 1 <= len(name) <= 80:
         raise ValidationFailed("A name has 1 to 80 characters.", field="name")
     if not 1 <= len(description) <= 500:
