@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ledger.db import db
-from ledger.importer import ImportRejected, import_file
+from ledger.imports.importer import ImportRejected, import_file
 from ledger.models import Department, User
 from tests.factories import ADMIN_ACTOR, NOW
 

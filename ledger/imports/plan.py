@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ledger.db import db
 from ledger.models import ROLES, Department, User
 from ledger.operations import Actor
-from ledger.services.people import EMAIL
+from ledger.services.directory import EMAIL
 from ledger.text import text_problem
 
 TRUE = {"true", "1", "yes", "y"}
