@@ -9,6 +9,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from ledger.sessions import load_session_user
+from web.text import refuse_unreadable_query
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.before_request(_require_login)
     app.before_request(_protect_forms)
+    app.before_request(refuse_unreadable_query)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"csp_nonce": _csp_nonce})
     app.register_blueprint(auth.bp)

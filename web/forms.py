@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 from ledger import rules
 from ledger.services.allowances import MAX_REASON as MAX_TOP_UP_REASON
 from ledger.services.allowances import MAX_TOP_UP
+from web.text import TextForm, TextRule
 
 WHOLE = "Enter a whole number, such as 10."
 AMOUNT = [
@@ -49,7 +49,7 @@ def fresh_nonce() -> str:
     return secrets.token_urlsafe(18)
 
 
-class NonceForm(FlaskForm):
+class NonceForm(TextForm):
     """A form whose every render carries a fresh one-time key against double submits."""
 
     nonce = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
@@ -80,6 +80,7 @@ class GiveForm(NonceForm):
         "Your message",
         validators=[
             DataRequired("Write a message saying how they served you."),
+            TextRule(multiline=True, min_visible=rules.MIN_MESSAGE),
             Length(
                 min=rules.MIN_MESSAGE,
                 max=rules.MAX_MESSAGE,
@@ -128,7 +129,7 @@ class TopUpForm(NonceForm):
     )
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(TextForm):
     base_allowance = IntegerField(
         "Base allowance per period",
         validators=[InputRequired(WHOLE), NumberRange(min=0, max=1_000_000)],
@@ -150,7 +151,7 @@ class PolicyForm(FlaskForm):
     )
 
 
-class ServiceKindForm(FlaskForm):
+class ServiceKindForm(TextForm):
     code = StringField(
         "Code",
         validators=[
@@ -168,7 +169,7 @@ class ServiceKindForm(FlaskForm):
     )
 
 
-class ServiceKindEditForm(FlaskForm):
+class ServiceKindEditForm(TextForm):
     name = StringField("Name", validators=[DataRequired("Give the kind a name."), Length(max=80)])
     description = TextAreaField(
         "What it means", validators=[DataRequired("Say what it means."), Length(max=500)]
@@ -176,12 +177,12 @@ class ServiceKindEditForm(FlaskForm):
     active = BooleanField("Offered on the award form")
 
 
-class ClosePeriodForm(FlaskForm):
+class ClosePeriodForm(TextForm):
     key = HiddenField(validators=[DataRequired()])
     force = BooleanField("Close it now, before it ends")
 
 
-class PersonForm(FlaskForm):
+class PersonForm(TextForm):
     name = StringField(
         "Name", validators=[DataRequired("Enter the person's name."), Length(max=200)]
     )
@@ -204,7 +205,7 @@ class NewPersonForm(PersonForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(TextForm):
     file = FileField(
         "HR file (CSV or JSON)",
         validators=[FileRequired("Choose a CSV or JSON file to import.")],
@@ -223,7 +224,7 @@ class ReversalForm(NonceForm):
     clawback = BooleanField("If some of it was already paid out, claw it back from later bonuses")
 
 
-class RunForm(FlaskForm):
+class RunForm(TextForm):
     scope = SelectField("Who", validators=[DataRequired()])
     since = DateField("From (inclusive)", validators=[InputRequired()])
     until = DateField("To (inclusive)", validators=[InputRequired()])

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -22,17 +21,18 @@ from ledger.sessions import (
     set_password_by_link,
 )
 from web.acting import web_actor
+from web.text import TextForm
 
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TextForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField("Keep me logged in on this device")
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(TextForm):
     new = PasswordField("New password", validators=[DataRequired(), Length(min=10, max=1024)])
     confirm = PasswordField(
         "Repeat the new password", validators=[EqualTo("new", "The passwords differ.")]

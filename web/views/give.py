@@ -14,6 +14,7 @@ from ledger.queries.service_kinds import service_kinds
 from ledger.services import award_points
 from web.acting import form_key, web_actor
 from web.forms import GiveForm
+from web.text import search_text
 from web.views.refusals import show_refusal
 
 bp = Blueprint("give", __name__)
@@ -66,14 +67,16 @@ def _done(result):
 
 def _page(form: GiveForm, kinds: list[dict]) -> dict:
     now = clock.utcnow()
-    found = people_search(request.args.get("q"), limit=PICKER_LIMIT)
+    query, problem = search_text()
+    found = [] if problem else people_search(query, limit=PICKER_LIMIT)
     people = [p for p in found if p["id"] != current_user.id]
     return {
         "complete": len(found) < PICKER_LIMIT,
         "form": form,
         "kinds": kinds,
         "people": people,
-        "query": request.args.get("q", ""),
+        "query": query,
+        "search_error": problem,
         "balances": balances(current_user.id, now),
         "limits": award_limits(now),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
 from ledger import clock
@@ -10,6 +10,7 @@ from ledger.queries.balances import balances
 from ledger.queries.feed import feed_page
 from ledger.queries.people import people_search, person_figures, user_by_id
 from ledger.queries.scopes import can_reach
+from web.text import search_text
 from web.views.feed import kind_names
 
 bp = Blueprint("people", __name__)
@@ -19,8 +20,11 @@ MAX_ID = 2**31 - 1
 @bp.get("/people")
 @login_required
 def directory():
-    query = request.args.get("q", "")
-    return render_template("people/directory.html", people=people_search(query), query=query)
+    query, problem = search_text()
+    people = [] if problem else people_search(query)
+    return render_template(
+        "people/directory.html", people=people, query=query, search_error=problem
+    )
 
 
 @bp.get("/people/<int:user_id>")

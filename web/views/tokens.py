@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -15,11 +14,12 @@ from ledger.errors import LedgerError
 from ledger.models import SCOPES
 from ledger.tokens import allowed_scopes, create_token, revoke_token, service_accounts, token_list
 from web.acting import web_actor
+from web.text import TextForm
 
 bp = Blueprint("tokens", __name__, url_prefix="/tokens")
 
 
-class TokenForm(FlaskForm):
+class TokenForm(TextForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=100)])
     scopes = SelectMultipleField(
         "Scopes",

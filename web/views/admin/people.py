@@ -11,6 +11,7 @@ from ledger.queries.people import list_users, people_search, user_by_id, user_do
 from ledger.services.directory import create_user, deactivate_user, update_user
 from web.acting import web_actor
 from web.forms import ImportForm, NewPersonForm, PersonForm, choices
+from web.text import search_text
 from web.views.admin import admin_required
 from web.views.refusals import show_refusal
 
@@ -26,7 +27,10 @@ def _manager_choices(excluding: int | None = None):
 @bp.get("/")
 @admin_required
 def index():
-    query = request.args.get("q", "")
+    query, problem = search_text()
+    if problem:
+        page = {"items": [], "next_cursor": None}
+        return render_template("admin/people.html", page=page, query=query, search_error=problem)
     try:
         page = list_users(q=query or None, limit=50, cursor=request.args.get("cursor"))
     except LedgerError as error:
