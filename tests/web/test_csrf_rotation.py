@@ -41,9 +41,9 @@ def test_a_token_from_the_session_is_refused_after_logout(browser):
 
 def test_without_the_rotation_the_old_token_would_still_work(browser, monkeypatch):
     # Negative control: the first test fails when login keeps the token.
-    import web.auth
+    import web.views.auth
 
-    monkeypatch.setattr(web.auth, "renew_csrf_token", lambda: None)
+    monkeypatch.setattr(web.views.auth, "renew_csrf_token", lambda: None)
     before = token_from(browser.get("/login").get_data(as_text=True))
     browser.login("ann@example.com")
     assert browser.request("POST", "/logout", data={"csrf_token": before}).status_code == 302
