@@ -41,7 +41,7 @@ def check_person_texts(**values: object) -> None:
     """Refuse directory text that breaks the text rule before any query carries it."""
     for field, value in values.items():
         if isinstance(value, str):
-            check_text(value, field, min_visible=1 if field == "name" else 0)
+            check_text(value.strip(), field, min_visible=1 if field == "name" else 0)
 
 
 def ensure_department(name: str) -> int:
