@@ -75,6 +75,7 @@ def make_plan(rows: Sequence[tuple[int, Mapping[str, Any]]], actor: Actor) -> Pl
                 User.role,
                 User.employee_number,
                 User.slack_user_id,
+                User.slack_handle,
                 User.active,
                 User.deactivated_at,
             )

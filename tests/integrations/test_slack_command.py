@@ -169,7 +169,7 @@ def test_every_refusal_is_answered_in_plain_words_and_changes_nothing(slack, peo
     from tests.factories import ADMIN_ACTOR, make_user
 
     retired = make_user("retired@example.com", name="Rita Retired")
-    from ledger.directory import deactivate_user
+    from ledger.services.directory import deactivate_user
     from tests.factories import NOW
 
     deactivate_user(retired.id, now=NOW, actor=ADMIN_ACTOR)
@@ -211,7 +211,7 @@ def test_balance_and_help_answer_without_giving(slack, people):
 
 
 def test_names_and_messages_cannot_ping_the_channel(slack, people):
-    from ledger.directory import update_user
+    from ledger.services.directory import update_user
     from tests.factories import ADMIN_ACTOR, NOW
 
     update_user(people["bob"].id, {"name": "<!channel> Bob"}, now=NOW, actor=ADMIN_ACTOR)

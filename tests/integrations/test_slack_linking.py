@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ledger.chat.links import offer_link
 from ledger.clock import utcnow
 from ledger.db import db
-from ledger.importer import ImportRejected, import_file
+from ledger.imports.importer import ImportRejected, import_file
 from ledger.models import SlackLink, User
 from tests.factories import ADMIN_ACTOR, NOW
 from tests.integrations.conftest import link
