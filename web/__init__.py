@@ -9,6 +9,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from ledger.sessions import load_session_user
+from ops.views import PUBLIC_ENDPOINTS as OPS_ENDPOINTS
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -18,7 +19,9 @@ SELF_AUTHENTICATED = {
     "slack.commands": "Slack signs each request with the signing secret",
 }
 # The only pages open without a session; every other page needs one (deny by default).
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_password", "static", *SELF_AUTHENTICATED})
+PUBLIC_ENDPOINTS = frozenset(
+    {"auth.login", "auth.set_password", "static", *OPS_ENDPOINTS, *SELF_AUTHENTICATED}
+)
 
 
 def init_app(app: Flask) -> None:

@@ -168,12 +168,17 @@ WEB = {
     ("notifications.index", "GET"): ("/notifications", LOGGED_IN),
     ("notifications.settings", "GET"): ("/settings/notifications", LOGGED_IN),
     ("notifications.settings", "POST"): ("/settings/notifications", LOGGED_IN),
-    # A made-up link offer: nobody may claim it (a real one: tests/web/test_slack_link.py).
+    # A made-up link offer: nobody may claim it (real ones: integrations/test_slack_linking.py).
     ("slack_link.confirm", "GET"): ("/slack/link/not-a-real-offer", set()),
     ("slack_link.confirm", "POST"): ("/slack/link/not-a-real-offer", set()),
     # Slack's own signature is its only credential: a session or CSRF token is not one
     # (signed requests: tests/integrations/test_slack_command.py).
     ("slack.commands", "POST"): ("/integrations/slack/commands", set()),
+    # Probes for load balancers; /metrics is open in development only (tests/ops checks the
+    # token and the production default).
+    ("ops.healthz", "GET"): ("/healthz", PUBLIC),
+    ("ops.readyz", "GET"): ("/readyz", PUBLIC),
+    ("ops.metrics", "GET"): ("/metrics", PUBLIC),
 }
 
 
