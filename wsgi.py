@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import api
 import ledger
+import ops
 import web
 from api.errors import http_error_response, ledger_error_response
 from ledger.config import load_config
@@ -29,7 +30,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     hops = int(app.config["BATON_PROXY_HOPS"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.before_request(_limit_request_size)  # first: refuse a large body before any work
+    ops.init_app(app)  # first: every request, even a refused one, gets an id and a timing
+    app.before_request(_limit_request_size)  # then refuse a large body before any work
+    # Registered before the blueprints so that it runs after them, once the rate limiters
+    # have added their headers.
+    app.after_request(_retry_after_only_on_refusals)
     ledger.init_app(app)
     api.init_app(app)
     web.init_app(app)
@@ -50,6 +55,13 @@ def _limit_request_size():
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
         abort(413)
+
+
+def _retry_after_only_on_refusals(response):
+    # Flask-Limiter adds Retry-After to every answer under a limit; only 429 and 503 ask to wait.
+    if response.status_code not in {429, 503}:
+        response.headers.pop("Retry-After", None)
+    return response
 
 
 def _register_error_switch(app: Flask) -> None:

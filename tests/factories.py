@@ -27,6 +27,7 @@ def make_app(url: str, **overrides) -> Flask:
         "SQLALCHEMY_ENGINE_OPTIONS": options,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # scrypt costs ~100 ms a hash
         "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",  # explicit, as the production profile requires
         "BATON_TIMEZONE": "UTC",
     }
     config.update(overrides)
@@ -46,7 +47,7 @@ def make_user(
 ):
     """Create a person through the service and return the User row."""
     from ledger.queries.people import user_by_id
-    from ledger.services.people import create_user
+    from ledger.services.directory import create_user
 
     number = next(_counter)
     email = email or f"person{number}@example.com"

@@ -9,17 +9,19 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from ledger.sessions import load_session_user
+from ops.views import PUBLIC_ENDPOINTS as OPS_ENDPOINTS
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
 # The only pages open without a session; every other page needs one (deny by default).
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_password", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_password", "static", *OPS_ENDPOINTS})
 
 
 def init_app(app: Flask) -> None:
     """Wire sessions, CSRF, security headers and the web blueprints."""
-    from web import auth, bonus, limits, pages, tokens, views
+    from web import limits, views
+    from web.views import auth, bonus, pages, tokens
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     login_manager.init_app(app)
@@ -72,7 +74,8 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    if response.mimetype == "text/html":
+    # Pages, CSV downloads and every API answer hold people's data: no cache may keep them.
+    if response.mimetype in {"text/html", "text/csv"} or request.path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")
     from flask import current_app
 

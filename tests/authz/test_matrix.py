@@ -13,7 +13,7 @@ import pytest
 
 from tests.authz.world import MESSAGE, build_world, email_of, login, serial
 from tests.factories import make_app
-from tests.test_sessions import FreshClient
+from tests.web.test_sessions import FreshClient
 
 API_PRINCIPALS = ["anonymous", "cookie:E1", "tok:E1", "tok:E2", "tok:M1", "tok:M2", "tok:A",
                   "tok:A:read", "tok:A:award", "tok:A:manage", "tok:A:admin",
@@ -169,6 +169,11 @@ WEB = {
     ("bonus.payroll_csv", "GET"): ("/bonus/{run}/payroll.csv", {"M1", "A"}),
     ("bonus.transition", "POST"): ("/bonus/{run}/commit", {"M1", "A"}),
     ("static", "GET"): ("/static/baton.css", PUBLIC),
+    # Probes for load balancers; /metrics is open in development only (tests/ops checks the
+    # token and the production default).
+    ("ops.healthz", "GET"): ("/healthz", PUBLIC),
+    ("ops.readyz", "GET"): ("/readyz", PUBLIC),
+    ("ops.metrics", "GET"): ("/metrics", PUBLIC),
 }
 
 
