@@ -6,7 +6,6 @@ import pytest
 
 from tests.bonus.helpers import assert_books_reconcile, build_org, give
 
-
 VERSION = re.compile(r"version ([0-9a-f]{64})")
 
 
