@@ -6,6 +6,7 @@ from apispec import BasePlugin
 from flask import Flask
 
 from api.results import IDEMPOTENCY_HEADER
+from api.schemas import ChangeSchema
 
 DESCRIPTION = """\
 Baton's REST API: give and read awards, leaderboards, balances and bonus runs.
@@ -33,6 +34,12 @@ with the same key and the same request answers the first result again, byte for 
 `Idempotent-Replayed: true`; the same key with another request answers 422
 `idempotency_key_reused`.
 
+**Bonus runs pay what was previewed.** A draft carries a `version` (a digest of its lines
+and amounts, also its `ETag`). Commit names it, as `{"version": ...}` or `If-Match`; without
+one the commit answers 428 `version_required`, and when the lines or amounts changed since
+that version it answers 409 `draft_stale` with the fresh draft in `details.draft`, every
+time, until you commit the fresh version.
+
 **Lists** answer `{"items", "next_cursor"}`; pass `cursor` until it is null. Awards and
 leaderboards also answer CSV (`Accept: text/csv` or `format=csv`).
 """
@@ -57,3 +64,14 @@ class IdempotencyKeyPlugin(BasePlugin):
             parameters = operation.setdefault("parameters", [])
             if not any(p.get("name") == IDEMPOTENCY_HEADER["name"] for p in parameters):
                 parameters.append(dict(IDEMPOTENCY_HEADER))
+
+
+class MinPropertiesPlugin(BasePlugin):
+    """Say `minProperties: 1` for partial-update bodies, which refuse an empty object."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        schema_class = schema if isinstance(schema, type) else type(schema)
+        if isinstance(schema_class, type) and issubclass(schema_class, ChangeSchema):
+            return {"minProperties": 1}
+        return None

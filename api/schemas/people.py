@@ -5,9 +5,18 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from api.schemas import MAX_EMAIL, Id, ListQuerySchema, QueryId, StrictSchema, UserRefSchema
+from api.schemas import (
+    MAX_EMAIL,
+    ChangeSchema,
+    Id,
+    ListQuerySchema,
+    QueryId,
+    StrictSchema,
+    UserRefSchema,
+)
 from api.schemas.balances import BalancesSchema
 from api.schemas.text import Text
+from ledger.chat.links import SLACK_USER_ID
 
 ROLES = ["employee", "manager", "admin"]
 KINDS = ["person", "bot", "service"]
@@ -28,6 +37,9 @@ class UserSchema(ma.Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     active = fields.Boolean(required=True)
+    slack_user_id = fields.String(
+        required=True, allow_none=True, metadata={"description": "Linked Slack member id."}
+    )
 
 
 class UserListSchema(ma.Schema):
@@ -52,7 +64,7 @@ class UserCreateSchema(StrictSchema):
     employee_number = Text(64, allow_none=True)
 
 
-class UserUpdateSchema(StrictSchema):
+class UserUpdateSchema(ChangeSchema):
     email = Text(MAX_EMAIL, minimum=3)
     name = Text(200)
     department = Text(120, allow_none=True, metadata={"description": "null clears it."})
@@ -61,6 +73,11 @@ class UserUpdateSchema(StrictSchema):
     employee_number = Text(64, allow_none=True)
     active = fields.Boolean(
         metadata={"description": "false deactivates: sessions and tokens end at once."}
+    )
+    slack_user_id = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(SLACK_USER_ID.pattern),
+        metadata={"description": "The person's Slack member id (U0123ABCD); null unlinks."},
     )
 
 
@@ -88,6 +105,7 @@ class ImportRowSchema(StrictSchema):
     role = fields.String(allow_none=True, validate=validate.OneOf([*ROLES, ""]))
     employee_number = fields.String(allow_none=True, validate=validate.Length(0, 64))
     active = fields.Boolean(allow_none=True)
+    slack_user_id = fields.String(allow_none=True, validate=validate.Length(0, 32))
 
 
 class ImportBodySchema(StrictSchema):
