@@ -166,6 +166,27 @@ def verify_command(as_json) -> None:
         )
 
 
+@ledger_cli.command("seal")
+@click.option(
+    "--wait",
+    type=click.FloatRange(0, 3600),
+    default=30,
+    show_default=True,
+    help="Seconds to wait for transactions open when sealing began (PostgreSQL).",
+)
+@domain_errors
+def seal_command(wait) -> None:
+    """Append seals over every transfer no open transaction can still add to."""
+    from ledger.sealing import seal_transfers
+
+    report = seal_transfers(now=utcnow(), actor=CLI_ACTOR, wait=wait)
+    if report.links:
+        click.echo(f"Sealed {report.transfers} transfers up to id {report.last_id} in "
+                   f"{report.links} links; chain head {report.head}.")  # fmt: skip
+    else:
+        click.echo(f"Nothing new to seal; chain head {report.head or 'none'}.")
+
+
 def _person(email: str):
     from ledger.queries.people import user_by_email
 

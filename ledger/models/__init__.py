@@ -3,6 +3,7 @@
 from ledger.models.audit import AuditEvent, Seal
 from ledger.models.awards import DIRECTIONS, Award, AwardLine, Reversal, ServiceKind
 from ledger.models.bonus import BonusRun, BonusRunLine, Conversion
+from ledger.models.chain import TransferSeal
 from ledger.models.ledger import (
     ACCOUNT_KINDS,
     SYSTEM_ACCOUNT_KINDS,
@@ -15,7 +16,15 @@ from ledger.models.ledger import (
 from ledger.models.people import ROLES, USER_KINDS, Department, User
 from ledger.models.tokens import SCOPES, ApiToken
 
-APPEND_ONLY_TABLES = ("transfers", "awards", "award_lines", "reversals", "audit_events", "seals")
+APPEND_ONLY_TABLES = (
+    "transfers",
+    "awards",
+    "award_lines",
+    "reversals",
+    "audit_events",
+    "seals",
+    "transfer_seals",
+)
 
 __all__ = [
     "ACCOUNT_KINDS",
@@ -41,5 +50,6 @@ __all__ = [
     "Seal",
     "ServiceKind",
     "Transfer",
+    "TransferSeal",
     "User",
 ]
