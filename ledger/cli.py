@@ -187,6 +187,48 @@ def seal_command(wait) -> None:
         click.echo(f"Nothing new to seal; chain head {report.head or 'none'}.")
 
 
+@ledger_cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
+def export_command(path) -> None:
+    """Write every table to PATH (or - for stdout) as JSON Lines with the schema revision."""
+    from ledger.backup import export_lines
+
+    if path == "-":
+        for line in export_lines():
+            click.get_text_stream("stdout").write(line)
+        return
+    with open(path, "x", encoding="utf-8") as handle:  # never overwrite an older export
+        rows = sum(1 for line in export_lines() if handle.write(line)) - 2
+    click.echo(f"Exported {rows} rows to {path}.")
+
+
+@ledger_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@domain_errors
+def import_command(path) -> None:
+    """Load an export into a database that only init-db has touched, ids included."""
+    from ledger.backup import import_lines
+
+    with open(path, encoding="utf-8") as handle:
+        counts = import_lines(handle)
+    click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables.")
+
+
+@ledger_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@domain_errors
+def backup_command(path) -> None:
+    """Copy the live SQLite database to PATH (online); PostgreSQL uses pg_dump."""
+    from pathlib import Path
+
+    from ledger.backup import copy_sqlite
+
+    if Path(path).exists():
+        raise click.ClickException(f"{path} exists; choose a new file.")
+    copy_sqlite(path)
+    click.echo(f"Backed up the database to {path}.")
+
+
 def _person(email: str):
     from ledger.queries.people import user_by_email
 
