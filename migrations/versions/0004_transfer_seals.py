@@ -1,7 +1,7 @@
 """Add the seal chain over all transfers, append-only like the transfers it seals.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-28 10:40:00
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 import ledger.models.types
 from migrations.triggers import create_append_only, drop_append_only
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
