@@ -265,3 +265,7 @@ def reverse_award_command(award_id, reason, clawback) -> None:
 from ledger.bonus.cli import bonus_cli  # noqa: E402  (the bonus-run group lives with its services)
 
 ledger_cli.add_command(bonus_cli)
+
+from ledger.delivery.cli import worker_command  # noqa: E402  (the worker lives with the queue)
+
+ledger_cli.add_command(worker_command)

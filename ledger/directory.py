@@ -58,6 +58,8 @@ def update_user(
             end_access(ctx, [user.id], now)
         db.session.expire_all()
         document = user_document(_load(user_id))
+        if deactivating:
+            ctx.emit("user.deactivated", document, "user", user_id)
         return Outcome(document, "user", user_id, {"changed": sorted(values)})
 
     return run_operation("update_user", body, now=now, actor=actor)
@@ -73,7 +75,8 @@ def deactivate_user(user_id: int, *, now: datetime, actor: Actor) -> OperationRe
 
     def body(ctx):
         user = _load(user_id)
-        if user.active:
+        was_active = user.active
+        if was_active:
             check_admin_rules(user, actor, demoting=False, deactivating=True)
             db.session.execute(
                 update(User)
@@ -86,6 +89,8 @@ def deactivate_user(user_id: int, *, now: datetime, actor: Actor) -> OperationRe
             expired = 0
         db.session.expire_all()
         document = user_document(_load(user_id))
+        if was_active:
+            ctx.emit("user.deactivated", document, "user", user_id)
         return Outcome(document, "user", user_id, {"expired": expired})
 
     return run_operation("deactivate_user", body, now=now, actor=actor)

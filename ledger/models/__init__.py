@@ -12,6 +12,7 @@ from ledger.models.ledger import (
     Policy,
     Transfer,
 )
+from ledger.models.outbox import DELIVERY_STATUSES, Delivery, OutboxEvent, Webhook
 from ledger.models.people import ROLES, USER_KINDS, Department, User
 from ledger.models.tokens import SCOPES, ApiToken
 
@@ -20,6 +21,7 @@ APPEND_ONLY_TABLES = ("transfers", "awards", "award_lines", "reversals", "audit_
 __all__ = [
     "ACCOUNT_KINDS",
     "APPEND_ONLY_TABLES",
+    "DELIVERY_STATUSES",
     "DIRECTIONS",
     "ROLES",
     "SCOPES",
@@ -33,8 +35,10 @@ __all__ = [
     "BonusRun",
     "BonusRunLine",
     "Conversion",
+    "Delivery",
     "Department",
     "Operation",
+    "OutboxEvent",
     "Period",
     "Policy",
     "Reversal",
@@ -42,4 +46,5 @@ __all__ = [
     "ServiceKind",
     "Transfer",
     "User",
+    "Webhook",
 ]

@@ -14,6 +14,7 @@ from ledger.errors import ValidationFailed
 from ledger.models import ROLES, USER_KINDS, Department, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.postings import ensure_earned, upsert
+from ledger.queries.people import user_document
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
@@ -99,6 +100,7 @@ def create_user(
         ).scalar_one()
         if kind == "person":
             ensure_earned(user_id)
+        ctx.emit("user.created", user_document(db.session.get(User, user_id)), "user", user_id)
         return Outcome(
             {"id": user_id, "email": address, "name": name.strip(), "role": role}, "user", user_id
         )

@@ -21,6 +21,7 @@ from ledger.postings import (
     system_account,
     upsert,
 )
+from ledger.queries.feed import award_by_id
 
 MAX_REASON = 1000
 
@@ -88,6 +89,7 @@ def reverse_award(
             for line in lines
         ]
         post(ctx, moves)
+        ctx.emit("award.reversed", award_by_id(award.id), "award", award.id)
         return Outcome(
             {
                 "award_id": award.id,
