@@ -25,12 +25,11 @@ from api.schemas.people import (
     UserUpdateSchema,
 )
 from ledger.clock import utcnow
-from ledger.directory import update_user
 from ledger.errors import NotFound
-from ledger.importer import import_users, read_csv, read_json
+from ledger.imports.importer import import_users, read_csv, read_json
 from ledger.queries.balances import balances
 from ledger.queries.people import departments, list_users, user_by_id, user_document
-from ledger.services.people import create_user
+from ledger.services.directory import create_user, update_user
 
 bp = Blueprint("Users", __name__, description="The directory and the HR import")
 

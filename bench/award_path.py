@@ -49,7 +49,7 @@ def build_app(url: str):
 def seed(n: int):
     """Create a giver with room for `n` one-point awards, a recipient and a token."""
     from ledger.clock import utcnow
-    from ledger.services.people import create_user
+    from ledger.services.directory import create_user
 
     actor = Actor(None, request_id="bench")
     people = [

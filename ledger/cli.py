@@ -88,7 +88,7 @@ def demo_logins_command(url) -> None:
 @domain_errors
 def create_user_command(email, name, department, manager, role, password, kind) -> None:
     """Add a person to the directory."""
-    from ledger.services.people import create_user
+    from ledger.services.directory import create_user
 
     result = create_user(
         email,
@@ -180,7 +180,7 @@ def _person(email: str):
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 def import_users_command(file, dry_run) -> None:
     """Upsert people from an HR CSV or JSON FILE by email, all or nothing."""
-    from ledger.importer import ImportRejected, import_file
+    from ledger.imports.importer import ImportRejected, import_file
 
     with open(file, "rb") as handle:
         data = handle.read()
@@ -241,7 +241,7 @@ def create_token_command(email, scopes, name, expires_days) -> None:
 @domain_errors
 def deactivate_user_command(email) -> None:
     """Deactivate EMAIL: sessions and tokens end, the open allowance expires; history stays."""
-    from ledger.directory import deactivate_user
+    from ledger.services.directory import deactivate_user
 
     result = deactivate_user(_person(email).id, now=utcnow(), actor=CLI_ACTOR)
     click.echo(f"Deactivated {result.document['email']}; their sessions and tokens have ended.")

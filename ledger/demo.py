@@ -12,7 +12,7 @@ from ledger.errors import InsufficientAllowance, LedgerError
 from ledger.models import User
 from ledger.operations import Actor
 from ledger.services import award_points, close_period
-from ledger.services.people import create_user
+from ledger.services.directory import create_user
 
 DEMO_DOMAIN = "baton.example"
 DEMO_PASSWORD = "baton-demo"

@@ -46,7 +46,7 @@ def make_user(
 ):
     """Create a person through the service and return the User row."""
     from ledger.queries.people import user_by_id
-    from ledger.services.people import create_user
+    from ledger.services.directory import create_user
 
     number = next(_counter)
     email = email or f"person{number}@example.com"

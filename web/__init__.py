@@ -19,7 +19,8 @@ PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_password", "static"})
 
 def init_app(app: Flask) -> None:
     """Wire sessions, CSRF, security headers and the web blueprints."""
-    from web import auth, bonus, limits, pages, tokens, views
+    from web import limits, views
+    from web.views import auth, bonus, pages, tokens
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     login_manager.init_app(app)

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -32,6 +33,10 @@ from ledger.services.allowances import MAX_REASON as MAX_TOP_UP_REASON
 from ledger.services.allowances import MAX_TOP_UP
 
 WHOLE = "Enter a whole number, such as 10."
+AMOUNT = [
+    Length(max=20),
+    Regexp(r"^\s*\d[\d,]*(\.\d+)?\s*$", message="Enter an amount like 12.50."),
+]
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -216,3 +221,24 @@ class ReversalForm(NonceForm):
         ],
     )
     clawback = BooleanField("If some of it was already paid out, claw it back from later bonuses")
+
+
+class RunForm(FlaskForm):
+    scope = SelectField("Who", validators=[DataRequired()])
+    since = DateField("From (inclusive)", validators=[InputRequired()])
+    until = DateField("To (inclusive)", validators=[InputRequired()])
+    rule = RadioField(
+        "Rule",
+        choices=choices([("rate", "A rate per point"), ("pool", "A pool split by points")]),
+        default="rate",
+    )
+    amount = StringField("Rate per point, or the pool", validators=[DataRequired(), *AMOUNT])
+    currency = StringField("Currency", default="EUR", validators=[Regexp(r"^[A-Z]{3}$")])
+    cap = StringField("Most one person gets (optional)", validators=[Optional(), *AMOUNT])
+    min_points = IntegerField(
+        "Minimum points (optional)", default=0, validators=[Optional(), NumberRange(0, 10**6)]
+    )
+
+
+class ConfirmForm(NonceForm):
+    confirm = BooleanField("I have checked the people and amounts above", [DataRequired()])

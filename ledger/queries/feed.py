@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 
 from ledger import calendar, settings
 from ledger.db import db
 from ledger.documents import award_document
-from ledger.models import Award, AwardLine, Period, Reversal, User
+from ledger.models import DIRECTIONS, Award, AwardLine, Period, Reversal, User
+
+FEED_PAGE = 20
 
 
 def award_documents(awards: list[Award]) -> list[dict]:
@@ -151,3 +153,37 @@ def feed_bounds(
         return calendar.local_midnight(value + timedelta(days=1) if end else value, zone)
 
     return instant(since, False), instant(until, True)
+
+
+def feed_page(
+    *,
+    person_id: int | None = None,
+    department_id: int | None = None,
+    service_kind: str | None = None,
+    direction: str | None = None,
+    before: int | None = None,
+    limit: int = FEED_PAGE,
+) -> tuple[list[dict], int | None]:
+    """Return a page of awards, newest first, and the award id to continue before."""
+    query = select(Award).options(selectinload(Award.lines))
+    if person_id is not None:
+        received = select(AwardLine.award_id).where(AwardLine.recipient_id == person_id)
+        query = query.where(or_(Award.giver_id == person_id, Award.id.in_(received)))
+    if department_id is not None:
+        members = select(User.id).where(User.department_id == department_id)
+        received = select(AwardLine.award_id).where(AwardLine.recipient_id.in_(members))
+        query = query.where(or_(Award.giver_id.in_(members), Award.id.in_(received)))
+    if service_kind:
+        query = query.where(Award.service_kind == service_kind)
+    if direction in DIRECTIONS:
+        lines = select(AwardLine.award_id).where(AwardLine.direction == direction)
+        query = query.where(Award.id.in_(lines))
+    if before is not None:
+        anchor = db.session.scalar(select(Award.created_at).where(Award.id == before))
+        if anchor is not None:
+            query = query.where(tuple_(Award.created_at, Award.id) < tuple_(anchor, before))
+    query = query.order_by(Award.created_at.desc(), Award.id.desc()).limit(limit + 1)
+    awards = list(db.session.scalars(query))
+    more = awards[limit:]
+    awards = awards[:limit]
+    return award_documents(awards), (awards[-1].id if more else None)

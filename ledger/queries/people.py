@@ -1,4 +1,4 @@
-"""Look people up for the adapters: one person, the directory listing, departments."""
+"""Look people up: one person, the directory listing, the picker, departments, their figures."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from ledger.db import db
 from ledger.errors import ValidationFailed
-from ledger.models import Department, User
+from ledger.models import DIRECTIONS, AwardLine, Department, Reversal, User
 
 MAX_LIMIT = 500
 
@@ -118,3 +118,83 @@ def _decode(cursor: str) -> tuple[str, int]:
     if not isinstance(name, str) or not isinstance(user_id, int) or isinstance(user_id, bool):
         raise ValidationFailed("The cursor is not one this server gave.", field="cursor")
     return name, user_id
+
+
+def people_search(query: str | None = None, *, limit: int = 500) -> list[dict]:
+    """Return active people who can receive points, matching a name, email or department."""
+    statement = (
+        select(User)
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(User.active.is_(True), User.kind == "person")
+        .order_by(User.name, User.id)
+        .limit(limit)
+    )
+    text = (query or "").strip().lower()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+        statement = statement.where(
+            or_(
+                func.lower(User.name).like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+                func.lower(Department.name).like(pattern, escape="\\"),
+            )
+        )
+    return [_person(user) for user in db.session.scalars(statement)]
+
+
+def _person(user: User) -> dict:
+    return {
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "department": user.department.name if user.department else None,
+    }
+
+
+def person_figures(user_id: int) -> dict:
+    """Return what a person received and gave (reversed awards left out) and their mix."""
+    live = Reversal.id.is_(None)
+
+    def totals(column):
+        row = db.session.execute(
+            select(
+                func.coalesce(func.sum(AwardLine.points), 0),
+                func.count(func.distinct(AwardLine.award_id)),
+                func.count(func.distinct(AwardLine.giver_id)),
+                func.count(func.distinct(AwardLine.recipient_id)),
+            )
+            .outerjoin(Reversal, Reversal.award_id == AwardLine.award_id)
+            .where(column == user_id, live)
+        ).one()
+        return {"points": int(row[0]), "awards": row[1], "givers": row[2], "recipients": row[3]}
+
+    return {
+        "received": totals(AwardLine.recipient_id),
+        "given": totals(AwardLine.giver_id),
+        "mix_received": _mix(AwardLine.recipient_id, user_id),
+        "mix_given": _mix(AwardLine.giver_id, user_id),
+    }
+
+
+def _mix(column, user_id: int) -> list[dict]:
+    """Points by service kind and direction, one row per kind, largest first."""
+    rows = db.session.execute(
+        select(AwardLine.service_kind, AwardLine.direction, func.sum(AwardLine.points))
+        .outerjoin(Reversal, Reversal.award_id == AwardLine.award_id)
+        .where(column == user_id, Reversal.id.is_(None))
+        .group_by(AwardLine.service_kind, AwardLine.direction)
+    ).all()
+    kinds: dict[str, dict] = {}
+    for kind, direction, points in rows:
+        entry = kinds.setdefault(kind, {"kind": kind, **dict.fromkeys(DIRECTIONS, 0), "total": 0})
+        entry[direction] += int(points)
+        entry["total"] += int(points)
+    return sorted(kinds.values(), key=lambda entry: (-entry["total"], entry["kind"]))
+
+
+def employee_numbers(user_ids: list[int]) -> dict[int, str]:
+    """Return each person's HR employee number, or their Baton id where HR gave none."""
+    rows = db.session.execute(
+        select(User.id, User.employee_number).where(User.id.in_(user_ids))
+    ).all()
+    return {row.id: row.employee_number or str(row.id) for row in rows}

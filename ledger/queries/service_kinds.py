@@ -16,3 +16,20 @@ def service_kinds(active_only: bool = True) -> list[dict]:
         {"code": kind.code, "name": kind.name, "description": kind.description}
         for kind in db.session.scalars(query)
     ]
+
+
+def service_kinds_all() -> list[dict]:
+    """Return every service kind with its state, built-in ones first."""
+    rows = db.session.scalars(
+        select(ServiceKind).order_by(ServiceKind.builtin.desc(), ServiceKind.id)
+    )
+    return [
+        {
+            "code": kind.code,
+            "name": kind.name,
+            "description": kind.description,
+            "builtin": kind.builtin,
+            "active": kind.active,
+        }
+        for kind in rows
+    ]

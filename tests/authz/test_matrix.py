@@ -13,7 +13,7 @@ import pytest
 
 from tests.authz.world import MESSAGE, build_world, email_of, login, serial
 from tests.factories import make_app
-from tests.test_sessions import FreshClient
+from tests.web.test_sessions import FreshClient
 
 API_PRINCIPALS = ["anonymous", "cookie:E1", "tok:E1", "tok:E2", "tok:M1", "tok:M2", "tok:A",
                   "tok:A:read", "tok:A:award", "tok:A:manage", "tok:A:admin",

@@ -5,13 +5,12 @@ from datetime import timedelta
 import pytest
 
 from ledger.bonus.services import commit_run, mark_paid, void_run
-from ledger.directory import deactivate_user, update_user
 from ledger.errors import InsufficientAllowance, ValidationFailed
-from ledger.importer import import_file
+from ledger.imports.importer import import_file
 from ledger.operations import Actor, IdempotencyKey
 from ledger.queries.feed import award_by_id
 from ledger.services import award_points, close_period, reverse_award
-from ledger.services.people import create_user
+from ledger.services.directory import create_user, deactivate_user, update_user
 from tests.bonus.helpers import draft
 from tests.delivery.helpers import count_award_events_against_awards, event_data, events
 from tests.factories import ADMIN_ACTOR, NOW, make_award, make_user

@@ -93,7 +93,7 @@ def test_a_top_up_adds_to_this_period_with_a_reason(as_user, org):
 
 
 def test_a_top_up_without_a_reason_or_for_an_inactive_person_is_refused(as_user, org):
-    from ledger.directory import deactivate_user
+    from ledger.services.directory import deactivate_user
     from tests.factories import ADMIN_ACTOR
 
     browser = as_user("admin")

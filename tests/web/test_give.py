@@ -114,7 +114,7 @@ def test_giving_to_yourself_is_refused_next_to_the_recipients(as_user, org):
 
 
 def test_an_inactive_or_unknown_recipient_is_refused(as_user, org, app):
-    from ledger.directory import deactivate_user
+    from ledger.services.directory import deactivate_user
     from tests.factories import ADMIN_ACTOR
 
     deactivate_user(org["sam"].id, now=NOW, actor=ADMIN_ACTOR)

@@ -72,7 +72,7 @@ def test_a_custom_range_and_past_periods_are_windows(as_user, awards):
 
 
 def test_the_csv_has_a_header_and_every_ranked_row(as_user, awards):
-    from ledger.directory import update_user
+    from ledger.services.directory import update_user
     from tests.factories import ADMIN_ACTOR, NOW
 
     update_user(awards["sam"].id, {"employee_number": "HR-0042"}, now=NOW, actor=ADMIN_ACTOR)
@@ -99,7 +99,7 @@ def test_the_csv_has_a_header_and_every_ranked_row(as_user, awards):
 
 
 def test_csv_text_cells_cannot_become_formulas(as_user, org, app):
-    from ledger.directory import update_user
+    from ledger.services.directory import update_user
     from tests.factories import ADMIN_ACTOR, NOW
 
     update_user(org["ben"].id, {"name": '=HYPERLINK("http://x")'}, now=NOW, actor=ADMIN_ACTOR)
@@ -118,7 +118,7 @@ def test_safe_cell_escapes_each_formula_prefix(prefix):
 
 def test_an_unescaped_writer_would_fail_the_formula_test(monkeypatch, as_user, org):
     # Negative control: with the escaping switched off the CSV carries a live formula.
-    from ledger.directory import update_user
+    from ledger.services.directory import update_user
     from tests.factories import ADMIN_ACTOR, NOW
 
     monkeypatch.setattr("ledger.export.safe_cell", lambda value: value)

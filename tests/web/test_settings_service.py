@@ -11,7 +11,7 @@ from ledger.db import db
 from ledger.errors import NotFound, ValidationFailed
 from ledger.models import AuditEvent, Policy
 from ledger.queries.balances import balances
-from ledger.queries.pages import people_search
+from ledger.queries.people import people_search
 from ledger.queries.service_kinds import service_kinds
 from ledger.services.settings import add_service_kind, update_policy, update_service_kind
 from tests.factories import ADMIN_ACTOR, NOW, make_user

@@ -6,7 +6,8 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from ledger.models import DIRECTIONS
-from ledger.queries.pages import departments, feed_page, people_search
+from ledger.queries.feed import feed_page
+from ledger.queries.people import departments, people_search
 from ledger.queries.service_kinds import service_kinds
 
 bp = Blueprint("feed", __name__)

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 from ledger import clock
 from ledger.errors import LedgerError
 from ledger.queries.balances import balances
-from ledger.queries.pages import award_limits, people_search
+from ledger.queries.people import people_search
+from ledger.queries.periods import award_limits
 from ledger.queries.service_kinds import service_kinds
 from ledger.services import award_points
 from web.acting import form_key, web_actor

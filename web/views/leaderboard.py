@@ -11,7 +11,8 @@ from ledger import clock
 from ledger.errors import Forbidden, LedgerError, NotFound
 from ledger.models import DIRECTIONS
 from ledger.queries.leaderboard import METRICS, leaderboard
-from ledger.queries.pages import departments, employee_numbers, recent_period_keys
+from ledger.queries.people import departments, employee_numbers
+from ledger.queries.periods import recent_period_keys
 from ledger.queries.scopes import leaderboard_members, window_for
 from ledger.queries.service_kinds import service_kinds
 from ledger.tokens import allowed_scopes

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from ledger import clock
 from ledger.queries.balances import balances
-from ledger.queries.pages import feed_page, people_search, person_figures
-from ledger.queries.people import user_by_id
+from ledger.queries.feed import feed_page
+from ledger.queries.people import people_search, person_figures, user_by_id
 from ledger.queries.scopes import can_reach
 from web.views.feed import kind_names
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ledger import clock
 from ledger.errors import LedgerError
-from ledger.queries.pages import service_kinds_all
+from ledger.queries.service_kinds import service_kinds_all
 from ledger.services.settings import add_service_kind, update_service_kind
 from web.acting import web_actor
 from web.forms import ServiceKindEditForm, ServiceKindForm

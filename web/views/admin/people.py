@@ -5,12 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from ledger import clock
-from ledger.directory import deactivate_user, update_user
 from ledger.errors import LedgerError
-from ledger.importer import ImportRejected, import_file
-from ledger.queries.pages import people_search
-from ledger.queries.people import list_users, user_by_id, user_document
-from ledger.services.people import create_user
+from ledger.imports.importer import ImportRejected, import_file
+from ledger.queries.people import list_users, people_search, user_by_id, user_document
+from ledger.services.directory import create_user, deactivate_user, update_user
 from web.acting import web_actor
 from web.forms import ImportForm, NewPersonForm, PersonForm, choices
 from web.views.admin import admin_required

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from ledger import clock
 from ledger.errors import LedgerError
-from ledger.queries.pages import period_progress, periods_overview
+from ledger.queries.periods import period_progress, periods_overview
 from ledger.services import close_period, open_period
 from web.acting import web_actor
 from web.forms import ClosePeriodForm

@@ -6,7 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ledger import clock
 from ledger.errors import LedgerError
-from ledger.queries.pages import people_search, policy_overview
+from ledger.queries.people import people_search
+from ledger.queries.periods import policy_overview
 from ledger.services import top_up
 from ledger.services.settings import update_policy
 from web.acting import form_key, web_actor

@@ -7,7 +7,7 @@ import pytest
 
 from tests.databases import skip_or_fail
 from tests.factories import make_app, make_user
-from tests.test_sessions import FreshClient, csrf_token
+from tests.web.test_sessions import FreshClient, csrf_token
 
 REQUIRE_REDIS = os.environ.get("BATON_REQUIRE_REDIS") == "1"
 

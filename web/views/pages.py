@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 
 from ledger import clock
 from ledger.queries.balances import balances
-from ledger.queries.pages import feed_page, period_progress
+from ledger.queries.feed import feed_page
+from ledger.queries.periods import period_progress
 from web.views.feed import kind_names
 
 bp = Blueprint("pages", __name__)

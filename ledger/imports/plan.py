@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ledger.db import db
 from ledger.models import ROLES, Department, User
 from ledger.operations import Actor
-from ledger.services.people import EMAIL
+from ledger.services.directory import EMAIL
 
 TRUE = {"true", "1", "yes", "y"}
 FALSE = {"false", "0", "no", "n"}

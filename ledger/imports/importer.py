@@ -19,8 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from ledger.errors import ValidationFailed
-from ledger.import_apply import apply_plan
-from ledger.import_plan import Plan, make_plan
+from ledger.imports.apply import apply_plan
+from ledger.imports.plan import Plan, make_plan
 from ledger.operations import Actor, Outcome, run_operation
 
 COLUMNS = ("email", "name", "department", "manager_email", "role", "employee_number", "active")

@@ -9,12 +9,12 @@ from sqlalchemy import String, Text, inspect, select, text
 
 from ledger.clock import utcnow
 from ledger.db import db
-from ledger.directory import update_user
 from ledger.errors import ValidationFailed
 from ledger.models import ApiToken
+from ledger.services.directory import update_user
 from ledger.tokens import create_token, revoke_token
 from tests.factories import ADMIN_ACTOR, make_user
-from tests.test_sessions import FreshClient, csrf_token, login
+from tests.web.test_sessions import FreshClient, csrf_token, login
 
 TOKEN = re.compile(r"^baton_[A-Za-z0-9_-]{43}$")
 AWARD = {

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN_MODULES = ("api", "web", "wsgi")
 FORBIDDEN_NAMES = {"request", "session", "g", "current_user"}
 

@@ -5,9 +5,9 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from ledger.directory import deactivate_user
 from ledger.operations import Actor
 from ledger.queries.people import user_by_email
+from ledger.services.directory import deactivate_user
 from ledger.sessions import password_link
 from tests.factories import make_user
 
@@ -93,7 +93,7 @@ def test_a_cookie_captured_before_logout_is_refused_after_it(app, client, ann):
 
 def test_without_the_version_bump_the_replayed_cookie_would_work(app, client, ann, monkeypatch):
     # Negative control: a logout that only clears the cookie leaves the copy alive.
-    monkeypatch.setattr("web.auth.end_sessions", lambda user_id: None)
+    monkeypatch.setattr("web.views.auth.end_sessions", lambda user_id: None)
     login(client, "ann@example.com")
     captured = client.get_cookie(SESSION).value
     logout(client)
@@ -110,7 +110,7 @@ def test_a_remember_me_cookie_dies_at_logout(app, client, ann):
 
 def test_a_remember_me_cookie_survives_a_logout_without_the_bump(app, client, ann, monkeypatch):
     # Negative control for the test above.
-    monkeypatch.setattr("web.auth.end_sessions", lambda user_id: None)
+    monkeypatch.setattr("web.views.auth.end_sessions", lambda user_id: None)
     login(client, "ann@example.com", remember=True)
     remembered = client.get_cookie(REMEMBER).value
     logout(client)
@@ -196,7 +196,7 @@ def test_the_set_password_cli_prints_a_link(app):
 
 
 def test_production_hashes_use_scrypt(app):
-    from ledger.services.people import hash_password
+    from ledger.services.directory import hash_password
 
     app.config["PASSWORD_HASH_METHOD"] = "scrypt"
     assert hash_password("a long password").startswith("scrypt:")

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, insert, select, update
 
 from ledger.db import db
-from ledger.directory import deactivate_user, update_user
 from ledger.errors import CannotChangeSelf, ValidationFailed
 from ledger.models import Account, ApiToken, Transfer, User
 from ledger.operations import Actor
@@ -18,6 +17,7 @@ from ledger.queries.org import is_above, managers_above, subtree
 from ledger.queries.people import departments, list_users
 from ledger.reconciliation import verify_ledger
 from ledger.services import award_points
+from ledger.services.directory import deactivate_user, update_user
 from ledger.sessions import load_session_user
 from ledger.tokens import authenticate_token, create_token
 from tests.factories import ADMIN_ACTOR, make_user
@@ -215,7 +215,7 @@ def test_a_sweep_without_the_row_lock_loses_points(postgres_app, now, monkeypatc
             )
         return 0
 
-    monkeypatch.setattr("ledger.directory.end_access", naive_end_access)
+    monkeypatch.setattr("ledger.services.directory.end_access", naive_end_access)
     rng = random.Random(SEED)
     outcomes = [_race_deactivation(postgres_app, now, rng) for _ in range(TRIALS)]
     assert any(not ok or 10 * accepted + expired != 90 for _, accepted, expired, ok in outcomes)

@@ -7,7 +7,7 @@ from ledger.db import db
 from ledger.queries.people import user_by_email
 from ledger.tokens import create_token
 from tests.factories import ADMIN_ACTOR, make_user
-from tests.test_sessions import FreshClient, csrf_token, login
+from tests.web.test_sessions import FreshClient, csrf_token, login
 
 CSV = "email,name,department,manager_email,role,employee_number,active\n"
 

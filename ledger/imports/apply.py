@@ -8,10 +8,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ledger.db import db
-from ledger.directory import end_access
-from ledger.import_plan import Plan
+from ledger.imports.plan import Plan
 from ledger.models import Account, Department, User
 from ledger.queries.people import user_document
+from ledger.services.directory import end_access
 
 
 def apply_plan(ctx, plan: Plan, now: datetime) -> None:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ledger.db import db
-from ledger.importer import ImportRejected, import_file, read_csv, read_json
+from ledger.imports.importer import ImportRejected, import_file, read_csv, read_json
 from ledger.models import Account, User
 from ledger.operations import Actor
 from ledger.queries.org import managers_above

@@ -8,9 +8,6 @@ from functools import wraps
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ledger import calendar, clock, settings
 from ledger.bonus.money import major_units, minor_units
@@ -21,38 +18,11 @@ from ledger.errors import LedgerError
 from ledger.export import csv_from_dicts
 from ledger.queries.people import departments
 from web.acting import form_key, web_actor
-from web.forms import NonceForm, choices
+from web.forms import ConfirmForm, NonceForm, RunForm, choices
 from web.views.refusals import show_refusal
 
 bp = Blueprint("bonus", __name__, url_prefix="/bonus")
-AMOUNT = [
-    Length(max=20),
-    Regexp(r"^\s*\d[\d,]*(\.\d+)?\s*$", message="Enter an amount like 12.50."),
-]
-
-
 bp.add_app_template_filter(major_units, "bonus_major")
-
-
-class RunForm(FlaskForm):
-    scope = SelectField("Who", validators=[DataRequired()])
-    since = DateField("From (inclusive)", validators=[InputRequired()])
-    until = DateField("To (inclusive)", validators=[InputRequired()])
-    rule = RadioField(
-        "Rule",
-        choices=choices([("rate", "A rate per point"), ("pool", "A pool split by points")]),
-        default="rate",
-    )
-    amount = StringField("Rate per point, or the pool", validators=[DataRequired(), *AMOUNT])
-    currency = StringField("Currency", default="EUR", validators=[Regexp(r"^[A-Z]{3}$")])
-    cap = StringField("Most one person gets (optional)", validators=[Optional(), *AMOUNT])
-    min_points = IntegerField(
-        "Minimum points (optional)", default=0, validators=[Optional(), NumberRange(0, 10**6)]
-    )
-
-
-class ConfirmForm(NonceForm):
-    confirm = BooleanField("I have checked the people and amounts above", [DataRequired()])
 
 
 def managers_only(view: Callable) -> Callable:
