@@ -30,6 +30,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.before_request(_limit_request_size)  # first: refuse a large body before any work
+    # Registered first so that it runs last, after the rate limiters have added their headers.
+    app.after_request(_retry_after_only_on_refusals)
     ledger.init_app(app)
     api.init_app(app)
     web.init_app(app)
@@ -50,6 +52,13 @@ def _limit_request_size():
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
         abort(413)
+
+
+def _retry_after_only_on_refusals(response):
+    # Flask-Limiter adds Retry-After to every answer under a limit; only 429 and 503 ask to wait.
+    if response.status_code not in {429, 503}:
+        response.headers.pop("Retry-After", None)
+    return response
 
 
 def _register_error_switch(app: Flask) -> None:

@@ -15,7 +15,8 @@ Baton's REST API: give and read awards, leaderboards, balances and bonus runs.
 `read`, `award`, `manage`, `admin`, `on-behalf`; none implies another.
 
 **Errors** share one shape: `{"error": {"code", "message", "details"?}}`. The order of checks
-is 401, 403, 404, 400, 422, then the ledger's own rules.
+is 401, 403, 404, 400, 422, then the ledger's own rules. Answers carry
+`Cache-Control: no-store`; only 429 and 503 carry `Retry-After`.
 
 **Idempotency.** Every call that moves points needs an `Idempotency-Key` header. Retrying
 with the same key and the same request answers the first result again, byte for byte, with

@@ -20,7 +20,6 @@ DEFAULTS: dict[str, Any] = {
     "BATON_AWARD_RATE_LIMIT": "120 per minute",
     "BATON_LOGIN_RATE_LIMIT_ACCOUNT": "10 per 15 minutes",
     "BATON_LOGIN_RATE_LIMIT_IP": "50 per 15 minutes",
-    "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
     "MAX_CONTENT_LENGTH": 20 * MEGABYTE,  # the user import; other requests are held to 2 MB
@@ -84,13 +83,29 @@ def _apply_profile(app: Flask) -> None:
             raise ConfigurationError("BATON_SECRET_KEY must be set in production")
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
-        if str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory://"):
-            app.logger.error(
-                "Rate limits are kept in memory: each process counts alone. "
-                "Set BATON_RATELIMIT_STORAGE_URI to a shared store such as redis://."
-            )
-    elif not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
+        _check_rate_limit_storage(app)
+    else:
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
+        if not app.config.get("RATELIMIT_STORAGE_URI"):
+            app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+
+
+def _check_rate_limit_storage(app: Flask) -> None:
+    """Refuse per-process rate-limit counters in production unless chosen on purpose."""
+    storage = app.config.get("RATELIMIT_STORAGE_URI")
+    if not storage:
+        # With one counter per worker process, every limit is multiplied by the workers.
+        raise ConfigurationError(
+            "BATON_RATELIMIT_STORAGE_URI must name a shared store in production, such as "
+            "redis://host:6379/0: counters kept in memory multiply every rate limit by the "
+            "number of worker processes. Set it to memory:// to accept that on purpose."
+        )
+    if str(storage).startswith("memory://"):
+        app.logger.warning(
+            "Rate limits are kept in memory (BATON_RATELIMIT_STORAGE_URI=memory://): "
+            "each process counts alone."
+        )
 
 
 def _development_secret(instance: Path) -> str:

@@ -27,6 +27,7 @@ def make_app(url: str, **overrides) -> Flask:
         "SQLALCHEMY_ENGINE_OPTIONS": options,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # scrypt costs ~100 ms a hash
         "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",  # explicit, as the production profile requires
         "BATON_TIMEZONE": "UTC",
     }
     config.update(overrides)

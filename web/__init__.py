@@ -73,7 +73,8 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    if response.mimetype == "text/html":
+    # Pages, CSV downloads and every API answer hold people's data: no cache may keep them.
+    if response.mimetype in {"text/html", "text/csv"} or request.path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")
     from flask import current_app
 

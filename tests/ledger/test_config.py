@@ -17,7 +17,7 @@ def test_production_refuses_to_start_without_a_secret_key(sqlite_template, monke
 
 
 def test_production_warns_when_rate_limits_live_in_memory(sqlite_template, caplog):
-    with caplog.at_level(logging.ERROR):
+    with caplog.at_level(logging.WARNING):
         make_app(sqlite_template.new_database(), BATON_ENV="production")
     assert "Rate limits are kept in memory" in caplog.text
 

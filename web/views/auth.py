@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
@@ -43,6 +54,14 @@ class ChangePasswordForm(NewPasswordForm):
     current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
 
 
+def renew_csrf_token() -> None:
+    """Drop the session's CSRF secret so that the next form carries a new token."""
+    # A token seen before login (or in the session that ended) must not work afterwards.
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)
+    g.pop(name, None)
+
+
 def safe_next(target: str | None) -> str | None:
     """Accept only a relative path on this site as a place to return to."""
     if not target:
@@ -69,6 +88,7 @@ def login():
         user = check_credentials(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
+            renew_csrf_token()
             return redirect(safe_next(request.args.get("next")) or url_for("pages.home"))
         flash("That email and password do not match an active account.", "error")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
@@ -79,6 +99,7 @@ def login():
 def logout():
     end_sessions(current_user.id)
     logout_user()
+    renew_csrf_token()
     flash("You are logged out everywhere.", "info")
     return redirect(url_for("auth.login"))
 
@@ -110,6 +131,7 @@ def set_password(token: str):
     if form.validate_on_submit():
         set_password_by_link(token, form.new.data, now=utcnow(), actor=Actor(None))
         logout_user()
+        renew_csrf_token()
         flash("Your password is set; log in with it now.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form), (
