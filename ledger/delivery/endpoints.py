@@ -28,9 +28,11 @@ def create_webhook(
     clean_url = safety.check_url(url, safety.policy())
     wanted = _events(events)
     text = (description or "").strip()
-    if len(text) > MAX_DESCRIPTION:
+    if len(text) > MAX_DESCRIPTION or not safety.printable(text):
         raise ValidationFailed(
-            f"A description has at most {MAX_DESCRIPTION} characters.", field="description"
+            f"A description has at most {MAX_DESCRIPTION} characters, none of them control "
+            "characters.",
+            field="description",
         )
     secret = new_secret()
 
@@ -81,10 +83,17 @@ def webhook_by_id(webhook_id: int) -> dict[str, Any]:
 
 
 def delete_webhook(webhook_id: int, *, now: datetime, actor: Actor) -> None:
-    """Stop an endpoint for good: its pending deliveries fail; its history stays."""
+    """Stop an endpoint for good: its pending deliveries fail; its history stays.
+
+    Deleting it again changes nothing and is not an error (DELETE is idempotent).
+    """
 
     def body(ctx):
-        hook = _live(webhook_id, lock=True)
+        hook = db.session.get(Webhook, webhook_id, with_for_update=True, populate_existing=True)
+        if hook is None:
+            raise NotFound(f"There is no webhook {webhook_id}.")
+        if hook.deleted_at is not None:
+            return Outcome({"id": hook.id, "deleted": True}, "webhook", hook.id)
         hook.deleted_at, hook.active = now, False
         db.session.execute(
             update(Delivery)

@@ -41,6 +41,8 @@ def check_url(url: str, rules: Policy) -> str:
     url = (url or "").strip()
     if not 1 <= len(url) <= MAX_URL:
         raise ValidationFailed(f"Give a URL of at most {MAX_URL} characters.", field="url")
+    if not printable(url) or any(character.isspace() for character in url):
+        raise ValidationFailed("A URL has no spaces or control characters.", field="url")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -58,6 +60,15 @@ def check_url(url: str, rules: Policy) -> str:
             "That address is inside the network; webhooks go to public hosts only.", field="url"
         )
     return url
+
+
+def printable(text: str) -> bool:
+    """Tell whether text is valid UTF-8 without control characters (tab and newline aside)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False  # a lone surrogate
+    return not any((ord(c) < 32 and c not in "\t\n") or ord(c) == 127 for c in text)
 
 
 def resolve(host: str, port: int, rules: Policy) -> str:

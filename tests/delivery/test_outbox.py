@@ -146,3 +146,18 @@ def test_a_voided_run_tells_once(people):
     void_run(run["id"], now=later, actor=boss)
 
     assert len(event_data("bonus_run.voided")) == 1
+
+
+@pytest.mark.parametrize("copies", [0, 2])
+def test_the_event_count_catches_a_lost_or_doubled_event(people, monkeypatch, copies):
+    """Negative control for the race and crash checks: a broken outbox fails the count."""
+    from ledger import operations
+
+    write = operations.append
+    monkeypatch.setattr(
+        operations, "append", lambda events, **kw: write(list(events) * copies, **kw)
+    )
+    make_award(people["ana"], [people["ben"]])
+
+    awards, told, exactly_once = count_award_events_against_awards()
+    assert awards == 1 and exactly_once == 0 and told == copies
