@@ -7,13 +7,17 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy.exc import DBAPIError
+
 from ledger.clock import utcnow
 from ledger.db import db
 from ledger.delivery import queue
 from ledger.delivery.channels import Attempt, Job
 from ledger.delivery.registry import channel
+from ledger.errors import Busy
 
 log = logging.getLogger("baton.worker")
+MAX_OUTAGE_WAIT = 30.0
 
 
 def work_once(clock: Callable[[], datetime] = utcnow, *, batch: int = 10, stop=None) -> int:
@@ -59,6 +63,18 @@ def run(
     poll: float = 1.0,
 ) -> None:
     """Deliver until `stop` is set; sleep `poll` seconds whenever there is nothing to do."""
+    outage = 0
     while not stop.is_set():
-        if not work_once(clock, batch=batch, stop=stop):
+        try:
+            done = work_once(clock, batch=batch, stop=stop)
+        except (DBAPIError, Busy) as error:
+            # The database is down or busy: wait and try again rather than exit, so a
+            # restart of PostgreSQL does not need a restart of every worker.
+            outage += 1
+            log.warning("database unavailable (%s); retrying", type(error).__name__)
+            db.session.remove()
+            stop.wait(min(poll * 2**outage, MAX_OUTAGE_WAIT))
+            continue
+        outage = 0
+        if not done:
             stop.wait(poll)

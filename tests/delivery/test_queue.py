@@ -1,9 +1,11 @@
 """The queue: fan-out once per subscriber, leases, retries with backoff, giving up after 24 h."""
 
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from ledger.delivery import queue, register, worker
 from ledger.delivery.channels import Attempt, Subscriber
@@ -128,3 +130,29 @@ def test_backoff_doubles_up_to_two_hours():
     waits = [queue.backoff(n).total_seconds() for n in range(1, 13)]
     assert waits[:4] == [10, 20, 40, 80]
     assert max(waits) == 7200 and waits == sorted(waits)
+
+
+def test_the_worker_waits_out_a_database_outage(recorder, award, monkeypatch):
+    fan_out, failures = queue.fan_out, []
+
+    def down_once(now, limit=100):
+        if not failures:
+            failures.append(now)
+            raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+        return fan_out(now, limit)
+
+    stop = threading.Event()
+    send = recorder.send
+
+    def send_then_stop(job):
+        answer = send(job)
+        if len(recorder.sent) == 2:
+            stop.set()
+        return answer
+
+    monkeypatch.setattr(queue, "fan_out", down_once)
+    monkeypatch.setattr(recorder, "send", send_then_stop)
+    worker.run(stop, clock=clock_at(NOW), poll=0.01)
+
+    assert len(failures) == 1
+    assert [d.status for d in deliveries()] == ["delivered", "delivered"]
