@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import threading
@@ -18,7 +17,6 @@ from ledger.delivery import worker
 @click.option("--once", is_flag=True, help="Do what is due now, then exit (for cron or tests).")
 def worker_command(batch: int, poll: float, once: bool) -> None:
     """Deliver pending webhooks, mails and chat messages, with retries."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if once:
         total = 0
         while done := worker.work_once(batch=batch):
