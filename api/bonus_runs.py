@@ -31,6 +31,18 @@ RUN_PATH = f"/bonus-runs/<{ID_PATH}:run_id>"
 LINE_COLUMNS = ["user_id", "name", "email", "points", "clawback_points", "amount_cents", "amount",
                 "capped", "forfeited_cents", "below_minimum", "inactive"]  # fmt: skip
 CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+# OpenAPI links, so that a client (or a stateful fuzzer) can follow a run through its life.
+RUN_ID = {"run_id": "$response.body#/id"}
+RUN_LINKS = {
+    name: {"operationId": operation, "parameters": RUN_ID}
+    for name, operation in [
+        ("GetBonusRun", "getBonusRun"),
+        ("CommitBonusRun", "commitBonusRun"),
+        ("VoidBonusRun", "voidBonusRun"),
+        ("MarkBonusRunPaid", "markBonusRunPaid"),
+        ("GetBonusRunPayroll", "getBonusRunPayroll"),
+    ]
+}
 RUN_EXAMPLE = {
     "since": "2026-10-01",
     "until": "2026-10-31",
@@ -60,7 +72,7 @@ class BonusRuns(MethodView):
     @requires("manage")
     @bp.arguments(BonusRunCreateSchema, example=RUN_EXAMPLE)
     @bp.response(201, BonusRunSchema, description="A draft: the preview, nothing converted yet.")
-    @bp.doc(operationId="createBonusRun")
+    @bp.doc(operationId="createBonusRun", responses={201: {"links": RUN_LINKS}})
     @documents_errors(bp, 401, 403, 404, 422, 503)
     def post(self, body):
         """Preview a bonus run over a window and scope; commit it to convert the points."""
@@ -119,7 +131,7 @@ class BonusRunCommit(MethodView):
     @idempotent
     @found_first(lambda run_id: visible_run(run_id, principal().user))
     @bp.response(200, BonusRunSchema)
-    @bp.doc(operationId="commitBonusRun")
+    @bp.doc(operationId="commitBonusRun", responses={200: {"links": RUN_LINKS}})
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
     def post(self, run_id):
         """Convert the previewed lines; `draft_stale` if anything changed since the preview."""
@@ -132,7 +144,7 @@ class BonusRunVoid(MethodView):
     @idempotent
     @found_first(lambda run_id: visible_run(run_id, principal().user))
     @bp.response(200, BonusRunSchema)
-    @bp.doc(operationId="voidBonusRun")
+    @bp.doc(operationId="voidBonusRun", responses={200: {"links": RUN_LINKS}})
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
     def post(self, run_id):
         """Void a run before it is paid: the points go back and can be converted again."""
@@ -145,7 +157,7 @@ class BonusRunPaid(MethodView):
     @idempotent
     @found_first(lambda run_id: visible_run(run_id, principal().user))
     @bp.response(200, BonusRunSchema)
-    @bp.doc(operationId="markBonusRunPaid")
+    @bp.doc(operationId="markBonusRunPaid", responses={200: {"links": RUN_LINKS}})
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
     def post(self, run_id):
         """Record that payroll paid the run; it can no longer be voided."""
