@@ -242,3 +242,5 @@ class RunForm(FlaskForm):
 
 class ConfirmForm(NonceForm):
     confirm = BooleanField("I have checked the people and amounts above", [DataRequired()])
+    # The version of the preview on the page: the commit pays exactly it, or is refused.
+    version = HiddenField(validators=[DataRequired(), Length(max=128)])

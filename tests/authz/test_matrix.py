@@ -103,7 +103,11 @@ API = {
     ("BonusRuns.BonusRuns", "GET"): ("/api/v1/bonus-runs", None, MANAGE),
     ("BonusRuns.BonusRuns", "POST"): ("/api/v1/bonus-runs", bonus_body, RUN_OF_M1),
     ("BonusRuns.BonusRun", "GET"): ("/api/v1/bonus-runs/{run}", None, RUN_OF_M1),
-    ("BonusRuns.BonusRunCommit", "POST"): ("/api/v1/bonus-runs/{run}/commit", None, RUN_OF_M1),
+    ("BonusRuns.BonusRunCommit", "POST"): (
+        "/api/v1/bonus-runs/{run}/commit",
+        lambda w: {"version": w.ids["run_version"]},
+        RUN_OF_M1,
+    ),
     ("BonusRuns.BonusRunPaid", "POST"): ("/api/v1/bonus-runs/{run}/paid", None, RUN_OF_M1),
     ("BonusRuns.BonusRunVoid", "POST"): ("/api/v1/bonus-runs/{run}/void", None, RUN_OF_M1),
     ("BonusRuns.BonusRunPayroll", "GET"): ("/api/v1/bonus-runs/{run}/payroll", None, RUN_OF_M1),
@@ -182,6 +186,7 @@ def world(sqlite_template):
         status, body = call_api(built, "tok:M1", "POST", "/api/v1/bonus-runs", bonus_body(built))
         assert status == 201, body
         built.ids["run"] = body["id"]
+        built.ids["run_version"] = body["version"]
         built.csrf = {
             name: csrf_of(client) for name, client in built.sessions.items() if name != "anonymous"
         }
