@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ledger.db import db
 from ledger.errors import AlreadyCommitted, DraftStale, EmptyRun, Forbidden, LedgerError, NotFound
 from ledger.models import AwardLine, BonusRun, BonusRunLine, Conversion, User
+from ledger.notifications import notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.postings import Move, ensure_clawback, ensure_earned, post, system_account
 from ledger.queries.scopes import window_for
@@ -187,9 +188,26 @@ def mark_paid(
             raise AlreadyVoided(f"Bonus run {run.id} was voided.")
         if run.status == "committed":
             run.status, run.paid_at = "paid", now
+            _tell_paid(ctx, run)
         return _state_outcome(run)
 
     return run_operation("bonus_run_paid", body, now=now, actor=actor, idempotency=idempotency)
+
+
+def _tell_paid(ctx, run: BonusRun) -> None:
+    """Tell each person paid by the run how much, in the run's own transaction."""
+    lines = db.session.scalars(
+        select(BonusRunLine).where(
+            BonusRunLine.bonus_run_id == run.id, BonusRunLine.amount_cents > 0
+        )
+    ).all()
+    notices = [
+        (line.user_id, "bonus_paid",
+         {"run_id": run.id, "points": line.points, "amount_cents": line.amount_cents,
+          "currency": run.currency})
+        for line in lines
+    ]  # fmt: skip
+    notify(ctx, notices, bonus_run_id=run.id)
 
 
 def _user(actor: Actor) -> User | None:

@@ -13,6 +13,13 @@ from ledger.models.ledger import (
     Transfer,
 )
 from ledger.models.people import ROLES, USER_KINDS, Department, User
+from ledger.models.reach import (
+    NOTICE_KINDS,
+    SETTING_KINDS,
+    Notification,
+    NotificationSetting,
+    SlackLink,
+)
 from ledger.models.tokens import SCOPES, ApiToken
 
 APPEND_ONLY_TABLES = ("transfers", "awards", "award_lines", "reversals", "audit_events", "seals")
@@ -21,8 +28,10 @@ __all__ = [
     "ACCOUNT_KINDS",
     "APPEND_ONLY_TABLES",
     "DIRECTIONS",
+    "NOTICE_KINDS",
     "ROLES",
     "SCOPES",
+    "SETTING_KINDS",
     "SYSTEM_ACCOUNT_KINDS",
     "USER_KINDS",
     "Account",
@@ -34,12 +43,15 @@ __all__ = [
     "BonusRunLine",
     "Conversion",
     "Department",
+    "Notification",
+    "NotificationSetting",
     "Operation",
     "Period",
     "Policy",
     "Reversal",
     "Seal",
     "ServiceKind",
+    "SlackLink",
     "Transfer",
     "User",
 ]
