@@ -3,6 +3,7 @@
 from ledger.models.audit import AuditEvent, Seal
 from ledger.models.awards import DIRECTIONS, Award, AwardLine, Reversal, ServiceKind
 from ledger.models.bonus import BonusRun, BonusRunLine, Conversion
+from ledger.models.chain import TransferSeal
 from ledger.models.ledger import (
     ACCOUNT_KINDS,
     SYSTEM_ACCOUNT_KINDS,
@@ -22,7 +23,15 @@ from ledger.models.reach import (
 )
 from ledger.models.tokens import SCOPES, ApiToken
 
-APPEND_ONLY_TABLES = ("transfers", "awards", "award_lines", "reversals", "audit_events", "seals")
+APPEND_ONLY_TABLES = (
+    "transfers",
+    "awards",
+    "award_lines",
+    "reversals",
+    "audit_events",
+    "seals",
+    "transfer_seals",
+)
 
 __all__ = [
     "ACCOUNT_KINDS",
@@ -53,5 +62,6 @@ __all__ = [
     "ServiceKind",
     "SlackLink",
     "Transfer",
+    "TransferSeal",
     "User",
 ]
