@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import api
+import integrations
 import ledger
 import ops
 import web
@@ -38,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ledger.init_app(app)
     api.init_app(app)
     web.init_app(app)
+    integrations.init_app(app)
     _register_error_switch(app)
     return app
 

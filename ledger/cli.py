@@ -266,6 +266,11 @@ from ledger.bonus.cli import bonus_cli  # noqa: E402  (the bonus-run group lives
 
 ledger_cli.add_command(bonus_cli)
 
+from ledger.history_cli import history_commands  # noqa: E402  (seal, export, import, backup)
+
+for command in history_commands:
+    ledger_cli.add_command(command)
+
 from ledger.delivery.cli import worker_command  # noqa: E402  (the worker lives with the queue)
 
 ledger_cli.add_command(worker_command)

@@ -1,7 +1,7 @@
 """Add the transactional outbox, webhook endpoints and deliveries.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-28 10:40:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from ledger.models.types import UTCDateTime
 
-revision = "0003"
-down_revision = "0002"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
