@@ -125,7 +125,7 @@ def test_bonus_run_transitions_each_tell_once(people):
     boss = Actor(people["boss"].id)
     later = NOW + timedelta(days=1)
     run = draft(people["boss"], now=later)
-    commit_run(run["id"], now=later, actor=boss)
+    commit_run(run["id"], version=run["version"], now=later, actor=boss)
     mark_paid(run["id"], now=later, actor=boss)
     mark_paid(run["id"], now=later, actor=boss)
 
@@ -141,7 +141,7 @@ def test_a_voided_run_tells_once(people):
     boss = Actor(people["boss"].id)
     later = NOW + timedelta(days=1)
     run = draft(people["boss"], now=later)
-    commit_run(run["id"], now=later, actor=boss)
+    commit_run(run["id"], version=run["version"], now=later, actor=boss)
     void_run(run["id"], now=later, actor=boss)
     void_run(run["id"], now=later, actor=boss)
 
