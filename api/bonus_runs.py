@@ -43,6 +43,23 @@ IF_MATCH = {
     "description": "The reviewed draft's `version` (its ETag), instead of `version` in the body.",
     "schema": {"type": "string", "maxLength": 200},
 }
+# OpenAPI links, so that a client (or a stateful fuzzer) can follow a run through its life;
+# a commit carries the version of the run it follows from.
+RUN_ID = {"run_id": "$response.body#/id"}
+RUN_LINKS = {
+    name: {"operationId": operation, "parameters": RUN_ID}
+    for name, operation in [
+        ("GetBonusRun", "getBonusRun"),
+        ("VoidBonusRun", "voidBonusRun"),
+        ("MarkBonusRunPaid", "markBonusRunPaid"),
+        ("GetBonusRunPayroll", "getBonusRunPayroll"),
+    ]
+}
+RUN_LINKS["CommitBonusRun"] = {
+    "operationId": "commitBonusRun",
+    "parameters": RUN_ID,
+    "requestBody": {"version": "$response.body#/version"},
+}
 RUN_EXAMPLE = {
     "since": "2026-10-01",
     "until": "2026-10-31",
@@ -77,7 +94,7 @@ class BonusRuns(MethodView):
         description="A draft: the preview and its version, nothing converted yet.",
         headers=ETAG,
     )
-    @bp.doc(operationId="createBonusRun")
+    @bp.doc(operationId="createBonusRun", responses={201: {"links": RUN_LINKS}})
     @documents_errors(bp, 400, 401, 403, 404, 422, 503)
     def post(self, body):
         """Preview a bonus run over a window and scope; commit it to convert the points."""
@@ -161,7 +178,11 @@ class BonusRunCommit(MethodView):
     @found_first(lambda run_id: visible_run(run_id, principal().user))
     @bp.arguments(BonusRunCommitSchema, required=False)
     @bp.response(200, BonusRunSchema, headers=ETAG)
-    @bp.doc(operationId="commitBonusRun", parameters=[IF_MATCH])
+    @bp.doc(
+        operationId="commitBonusRun",
+        parameters=[IF_MATCH],
+        responses={200: {"links": RUN_LINKS}},
+    )
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 428, 503)
     def post(self, body, run_id):
         """Convert the lines of the draft version you reviewed (`version` or If-Match).
@@ -186,7 +207,7 @@ class BonusRunVoid(MethodView):
     @idempotent
     @found_first(lambda run_id: visible_run(run_id, principal().user))
     @bp.response(200, BonusRunSchema)
-    @bp.doc(operationId="voidBonusRun")
+    @bp.doc(operationId="voidBonusRun", responses={200: {"links": RUN_LINKS}})
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
     def post(self, run_id):
         """Void a run before it is paid: the points go back and can be converted again."""
@@ -199,7 +220,7 @@ class BonusRunPaid(MethodView):
     @idempotent
     @found_first(lambda run_id: visible_run(run_id, principal().user))
     @bp.response(200, BonusRunSchema)
-    @bp.doc(operationId="markBonusRunPaid")
+    @bp.doc(operationId="markBonusRunPaid", responses={200: {"links": RUN_LINKS}})
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
     def post(self, run_id):
         """Record that payroll paid the run; it can no longer be voided."""
