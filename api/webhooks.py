@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import principal, requires
 from api.pagination import decode_cursor, encode_cursor
+from api.parsing import Blueprint
 from api.results import documents_errors
 from api.schemas import ID_PATH
 from api.schemas.webhooks import (

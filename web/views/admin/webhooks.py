@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length
 
@@ -19,6 +18,7 @@ from ledger.delivery.endpoints import (
 from ledger.errors import LedgerError
 from ledger.outbox import EVENT_TYPES
 from web.acting import web_actor
+from web.text import TextForm
 from web.views.admin import admin_required
 from web.views.refusals import show_refusal
 
@@ -26,7 +26,7 @@ bp = Blueprint("admin_webhooks", __name__, url_prefix="/admin/webhooks")
 SHOWN_DELIVERIES = 50
 
 
-class WebhookForm(FlaskForm):
+class WebhookForm(TextForm):
     url = StringField(
         "Endpoint URL", validators=[DataRequired("Give the endpoint's URL."), Length(max=2000)]
     )
@@ -41,7 +41,7 @@ class WebhookForm(FlaskForm):
     description = TextAreaField("Description", validators=[Length(max=500)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TextForm):
     """A button with its CSRF token (delete, retry)."""
 
 
