@@ -6,15 +6,16 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.schemas import ListQuerySchema, StrictSchema, UtcDateTime
+from api.schemas.text import Text
 from ledger.outbox import EVENT_TYPES
 
 STATUSES = ["pending", "delivered", "failed"]
 
 
 class WebhookCreateSchema(StrictSchema):
-    url = fields.String(
+    url = Text(
+        2000,
         required=True,
-        validate=validate.Length(1, 2000),
         metadata={"description": "https:// (http:// only in development); no inside addresses."},
     )
     events = fields.List(
@@ -23,7 +24,7 @@ class WebhookCreateSchema(StrictSchema):
         validate=validate.Length(1, len(EVENT_TYPES)),
         metadata={"description": "The event types to receive."},
     )
-    description = fields.String(load_default="", validate=validate.Length(0, 500))
+    description = Text(500, minimum=0, load_default="")
 
 
 class WebhookSchema(ma.Schema):
