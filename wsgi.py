@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, Request, abort, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import LimitedStream
 
 import api
 import ledger
@@ -25,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder="web/static",
         template_folder="web/templates",
     )
+    app.request_class = BodyLimitedRequest
     load_config(app, test_config)
     hops = int(app.config["BATON_PROXY_HOPS"])
     if hops:
@@ -52,6 +55,33 @@ def _limit_request_size():
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
         abort(413)
+
+
+class _StrictLimitedStream(LimitedStream):
+    """A streamed body that raises 413 when more than its limit is sent, even on read()."""
+
+    def __init__(self, stream, limit: int) -> None:
+        super().__init__(stream, limit, is_max=True)
+        self._source = stream
+
+    def readall(self) -> bytes:
+        data = super().readall()
+        # Werkzeug's readall stops quietly at the limit: a longer body would be cut short.
+        if self.is_exhausted and self._source.read(1):
+            self.on_exhausted()
+        return data
+
+
+class BodyLimitedRequest(Request):
+    """A request whose chunked body (no Content-Length) is held to max_content_length."""
+
+    @cached_property
+    def stream(self):
+        limit = self.max_content_length
+        streamed = self.content_length is None and "wsgi.input_terminated" in self.environ
+        if self.shallow or not streamed or limit is None:
+            return super().stream
+        return _StrictLimitedStream(self.environ["wsgi.input"], limit)
 
 
 def _retry_after_only_on_refusals(response):

@@ -16,7 +16,8 @@ Baton's REST API: give and read awards, leaderboards, balances and bonus runs.
 
 **Errors** share one shape: `{"error": {"code", "message", "details"?}}`. The order of checks
 is 401, 403, 404, 400, 422, then the ledger's own rules. Answers carry
-`Cache-Control: no-store`; only 429 and 503 carry `Retry-After`.
+`Cache-Control: no-store`; only 429 and 503 carry `Retry-After`. A body over 2 MB (20 MB
+for the user import), with a `Content-Length` or chunked, answers 413 `too_large`.
 
 **Idempotency.** Every call that moves points needs an `Idempotency-Key` header. Retrying
 with the same key and the same request answers the first result again, byte for byte, with
