@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Request, abort, request
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import cached_property
@@ -15,7 +17,8 @@ import ledger
 import web
 from api.errors import http_error_response, ledger_error_response
 from ledger.config import load_config
-from ledger.errors import LedgerError
+from ledger.db import discard_session, is_unavailable
+from ledger.errors import DatabaseUnavailable, LedgerError
 from web.errors import html_error, html_ledger_error
 
 
@@ -104,6 +107,18 @@ def _register_error_switch(app: Flask) -> None:
     @app.errorhandler(LedgerError)
     def ledger_error(error: LedgerError):
         return ledger_error_response(error) if for_api() else html_ledger_error(error)
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def database_error(error: Exception):
+        if not is_unavailable(error):
+            raise error  # a bug, not an outage: the 500 handler logs it
+        # Transient: the operation's transaction was rolled back, so the key stays unused.
+        app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path,
+                           getattr(error, "orig", error))  # fmt: skip
+        discard_session()
+        busy = DatabaseUnavailable()
+        return ledger_error_response(busy) if for_api() else html_ledger_error(busy)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError):
