@@ -31,7 +31,7 @@ run: install
 	$(BIN)/flask ledger init-db
 	$(BIN)/flask ledger seed-demo --if-empty
 	@$(BIN)/flask ledger demo-logins --url http://$(HOST):$(PORT)/
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app  # Baton logs each request itself
 
 # Lint, then the fast tests in parallel, then the heavy groups serially, then the browser.
 test: install-test

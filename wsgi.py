@@ -14,6 +14,7 @@ from werkzeug.wsgi import LimitedStream
 
 import api
 import ledger
+import ops
 import web
 from api.errors import http_error_response, ledger_error_response
 from ledger.config import load_config
@@ -35,8 +36,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     hops = int(app.config["BATON_PROXY_HOPS"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.before_request(_limit_request_size)  # first: refuse a large body before any work
-    # Registered first so that it runs last, after the rate limiters have added their headers.
+    ops.init_app(app)  # first: every request, even a refused one, gets an id and a timing
+    app.before_request(_limit_request_size)  # then refuse a large body before any work
+    # Registered before the blueprints so that it runs after them, once the rate limiters
+    # have added their headers.
     app.after_request(_retry_after_only_on_refusals)
     ledger.init_app(app)
     api.init_app(app)

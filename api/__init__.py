@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from api.errors import BatonApi
-from api.spec import DESCRIPTION, IdempotencyKeyPlugin
+from api.spec import DESCRIPTION, IdempotencyKeyPlugin, MinPropertiesPlugin
 
 rest = BatonApi()
 
@@ -39,7 +39,9 @@ def init_app(app: Flask) -> None:
             "info": {"description": DESCRIPTION},
         },
     )
-    rest.init_app(app, spec_kwargs={"extra_plugins": [IdempotencyKeyPlugin(app)]})
+    rest.init_app(
+        app, spec_kwargs={"extra_plugins": [IdempotencyKeyPlugin(app), MinPropertiesPlugin()]}
+    )
     auth.init_app(app)
     rest.register_blueprint(meta.bp, url_prefix="/api/v1")
     limits.init_app(app)

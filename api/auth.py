@@ -15,6 +15,7 @@ from ledger.models import User
 from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.people import user_by_id
 from ledger.tokens import PREFIX, allowed_scopes, authenticate_token
+from ops.observe import current_request_id
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -37,7 +38,7 @@ class Principal:
         return f"user:{self.user.id}"
 
     def actor(self, on_behalf_of_id: int | None = None) -> Actor:
-        return Actor(self.user.id, on_behalf_of_id, request.headers.get("X-Request-Id"))
+        return Actor(self.user.id, on_behalf_of_id, current_request_id())
 
 
 def requires(scope: str) -> Callable:

@@ -6,6 +6,7 @@ from apispec import BasePlugin
 from flask import Flask
 
 from api.results import IDEMPOTENCY_HEADER
+from api.schemas import ChangeSchema
 
 DESCRIPTION = """\
 Baton's REST API: give and read awards, leaderboards, balances and bonus runs.
@@ -50,3 +51,14 @@ class IdempotencyKeyPlugin(BasePlugin):
             parameters = operation.setdefault("parameters", [])
             if not any(p.get("name") == IDEMPOTENCY_HEADER["name"] for p in parameters):
                 parameters.append(dict(IDEMPOTENCY_HEADER))
+
+
+class MinPropertiesPlugin(BasePlugin):
+    """Say `minProperties: 1` for partial-update bodies, which refuse an empty object."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        schema_class = schema if isinstance(schema, type) else type(schema)
+        if isinstance(schema_class, type) and issubclass(schema_class, ChangeSchema):
+            return {"minProperties": 1}
+        return None

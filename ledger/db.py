@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase
 
+from ledger import metrics
 from ledger.errors import Busy
 
 NAMING = {
@@ -139,6 +140,8 @@ def write_transaction(work: Callable[[], T], *, attempts: int = ATTEMPTS) -> T:
             if not _is_transient(error):
                 raise
             if attempt == attempts:
+                metrics.BUSY.inc()
                 raise Busy() from error
+            metrics.BUSY_RETRIES.inc()
             time.sleep(random.uniform(0.005, 0.05) * attempt)
     raise AssertionError("unreachable")  # pragma: no cover

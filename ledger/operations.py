@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DBAPIError
 
+from ledger import metrics
 from ledger.db import db, write_transaction
 from ledger.errors import IdempotencyInFlight, IdempotencyKeyReused, LedgerError
 from ledger.models import AuditEvent, Operation
@@ -104,11 +105,17 @@ def run_operation(
         savepoint.commit()
         return _finish(ctx, kind, actor, idempotency, outcome)
 
-    status, document, operation_id, replayed = write_transaction(work)
+    try:
+        status, document, operation_id, replayed = write_transaction(work)
+    except LedgerError as error:
+        metrics.operation_decided(kind, error.code, replayed=False)
+        raise
     if status == "rejected":
         error = LedgerError.from_document(document)
         error.replayed = replayed
+        metrics.operation_decided(kind, error.code, replayed=replayed)
         raise error
+    metrics.operation_decided(kind, "ok", replayed=replayed)
     return OperationResult(document, replayed, operation_id)
 
 

@@ -9,12 +9,13 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from ledger.sessions import load_session_user
+from ops.views import PUBLIC_ENDPOINTS as OPS_ENDPOINTS
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
 # The only pages open without a session; every other page needs one (deny by default).
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_password", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_password", "static", *OPS_ENDPOINTS})
 
 
 def init_app(app: Flask) -> None:

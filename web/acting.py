@@ -6,11 +6,12 @@ from flask import request
 from flask_login import current_user
 
 from ledger.operations import Actor, IdempotencyKey, request_hash
+from ops.observe import current_request_id
 
 
 def web_actor() -> Actor:
     """Return the signed-in person as the actor, with the request id for the audit trail."""
-    return Actor(current_user.id, request_id=request.headers.get("X-Request-Id") or "web")
+    return Actor(current_user.id, request_id=current_request_id())
 
 
 def form_key(form, fields: object) -> IdempotencyKey:

@@ -22,6 +22,18 @@ class StrictSchema(ma.Schema):
         unknown = ma.RAISE
 
 
+class ChangeSchema(StrictSchema):
+    """A partial update: every field is optional, but at least one must be sent.
+
+    The OpenAPI document says so too (`minProperties: 1`, see api.spec.MinPropertiesPlugin).
+    """
+
+    @ma.validates_schema
+    def _something_to_change(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError("Send at least one field to change.", "_schema")
+
+
 ID_PATH = f"int(min=1, max={MAX_ID})"
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from api.schemas import MAX_EMAIL, Id, ListQuerySchema, QueryId, StrictSchema, UserRefSchema
+from api.schemas import (
+    MAX_EMAIL,
+    ChangeSchema,
+    Id,
+    ListQuerySchema,
+    QueryId,
+    StrictSchema,
+    UserRefSchema,
+)
 from api.schemas.balances import BalancesSchema
 
 ROLES = ["employee", "manager", "admin"]
@@ -55,7 +63,7 @@ class UserCreateSchema(StrictSchema):
     employee_number = Text(64, allow_none=True)
 
 
-class UserUpdateSchema(StrictSchema):
+class UserUpdateSchema(ChangeSchema):
     email = fields.String(validate=validate.Length(3, MAX_EMAIL))
     name = Text(200)
     department = Text(120, allow_none=True, metadata={"description": "null clears it."})

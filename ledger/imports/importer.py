@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -72,34 +72,56 @@ def import_file(
 
 
 def read_csv(data: bytes) -> list[tuple[int, dict[str, Any]]]:
-    """Parse UTF-8 CSV with a header row into (line, row) pairs; refuse a malformed file."""
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if header is None:
-            _reject(1, "The file is empty; it needs a header row.")
-        names = [name.strip().lower() for name in header]
-        unknown = [name for name in names if name not in COLUMNS]
-        if unknown:
-            _reject(1, f"Unknown column {unknown[0]!r}; columns are {', '.join(COLUMNS)}.")
-        missing = [name for name in REQUIRED_COLUMNS if name not in names]
-        if missing:
-            _reject(1, f"The header lacks the required column {missing[0]!r}.")
-        if len(set(names)) != len(names):
-            _reject(1, "A column is named twice in the header.")
-        rows = []
-        for cells in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(names):
-                rows.append((line, {"__error__": "The row has more cells than the header."}))
-                continue
-            rows.append((line, dict(zip(names, cells, strict=False))))
-    except csv.Error as error:
-        _reject(reader.line_num, f"The CSV cannot be read: {error}.")
+    """Parse UTF-8 CSV with a header row into (line, row) pairs; refuse a malformed file.
+
+    A row is numbered by the line it starts on. The reader is strict: an unterminated quote
+    or text after a closing quote refuses the whole file, since a lenient reader would
+    silently swallow the following rows into one cell.
+    """
+    records = _records(_decode(data))
+    line, header = next(records, (1, None))
+    if header is None:
+        _reject(1, "The file is empty; it needs a header row.")
+    names = [name.strip().lower() for name in header]
+    unknown = [name for name in names if name not in COLUMNS]
+    if unknown:
+        _reject(line, f"Unknown column {unknown[0]!r}; columns are {', '.join(COLUMNS)}.")
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    if missing:
+        _reject(line, f"The header lacks the required column {missing[0]!r}.")
+    if len(set(names)) != len(names):
+        _reject(line, "A column is named twice in the header.")
+    rows = []
+    for line, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(names):
+            rows.append((line, {"__error__": "The row has more cells than the header."}))
+            continue
+        rows.append((line, dict(zip(names, cells, strict=False))))
     return rows
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line the record starts on, cells); refuse the file at the first malformed one."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "unexpected end of data" in str(error):
+                _reject(start, f"A quote opened on line {start} is never closed.")
+            if reader.line_num > start:
+                _reject(
+                    start,
+                    f"A quote opened on line {start} runs on to line {reader.line_num}, "
+                    f"which cannot be read: {error}.",
+                )
+            _reject(start, f"Line {start} cannot be read as CSV: {error}.")
+        yield start, cells
 
 
 def read_json(data: bytes | Mapping | list) -> list[tuple[int, dict[str, Any]]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import os
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,8 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import ignored_auth
 
-from ledger.db import db
-from ledger.models import Policy
 from ledger.reconciliation import verify_ledger
-from tests.api.conftest import ALL_SCOPES, token_for
-from tests.factories import NOW, make_user
+from tests.api.fuzzing import seed_fuzz_world
 
 pytestmark = [pytest.mark.heavy, pytest.mark.timeout(900)]
 
@@ -33,21 +29,7 @@ _keys = itertools.count(1)
 @pytest.fixture
 def seeded(app):
     """An admin who can give plenty, and people to receive: awards can actually succeed."""
-    db.session.add(
-        Policy(
-            effective_from=date(2000, 1, 1),
-            period_length="month",
-            base_allowance=10**9,
-            manager_boost=0,
-            max_points_per_recipient=1000,
-            created_at=NOW,
-        )
-    )
-    db.session.commit()
-    admin = make_user("fuzz-admin@example.com", role="admin")
-    people = [make_user(f"fuzz{n}@example.com", manager=admin.email) for n in range(25)]
-    kinds = ["need", "proactive", "handoff", "lead-time"]
-    return token_for(admin, ALL_SCOPES), [person.id for person in people], kinds
+    return seed_fuzz_world()
 
 
 def is_positive(case) -> bool:

@@ -165,6 +165,11 @@ WEB = {
     ("bonus.payroll_csv", "GET"): ("/bonus/{run}/payroll.csv", {"M1", "A"}),
     ("bonus.transition", "POST"): ("/bonus/{run}/commit", {"M1", "A"}),
     ("static", "GET"): ("/static/baton.css", PUBLIC),
+    # Probes for load balancers; /metrics is open in development only (tests/ops checks the
+    # token and the production default).
+    ("ops.healthz", "GET"): ("/healthz", PUBLIC),
+    ("ops.readyz", "GET"): ("/readyz", PUBLIC),
+    ("ops.metrics", "GET"): ("/metrics", PUBLIC),
 }
 
 
