@@ -13,6 +13,7 @@ from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream
 
 import api
+import integrations
 import ledger
 import ops
 import web
@@ -44,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ledger.init_app(app)
     api.init_app(app)
     web.init_app(app)
+    integrations.init_app(app)
     _register_error_switch(app)
     return app
 

@@ -5,25 +5,29 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import marshmallow as ma
-from flask import url_for
+from flask import request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from werkzeug.http import parse_etags
 
 from api.auth import idempotency_key, idempotent, principal, requires
 from api.csv_export import csv_requested, csv_response
 from api.results import documents_errors, found_first, operation_response
 from api.schemas import ID_PATH
 from api.schemas.bonus_runs import (
+    BonusRunCommitSchema,
     BonusRunCreateSchema,
     BonusRunListSchema,
     BonusRunQuerySchema,
     BonusRunSchema,
     PayrollSchema,
 )
+from ledger.bonus.errors import VersionRequired
 from ledger.bonus.queries import PAYROLL_COLUMNS, get_run, list_runs, payroll, visible_run
 from ledger.bonus.rules import Rule
 from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
 from ledger.clock import utcnow
+from ledger.errors import ValidationFailed
 
 bp = Blueprint("BonusRuns", __name__, description="Turn earned points into money for payroll")
 
@@ -31,6 +35,31 @@ RUN_PATH = f"/bonus-runs/<{ID_PATH}:run_id>"
 LINE_COLUMNS = ["user_id", "name", "email", "points", "clawback_points", "amount_cents", "amount",
                 "capped", "forfeited_cents", "below_minimum", "inactive"]  # fmt: skip
 CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+ETAG = {"ETag": {"description": "The run's `version`, quoted.", "schema": {"type": "string"}}}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "description": "The reviewed draft's `version` (its ETag), instead of `version` in the body.",
+    "schema": {"type": "string", "maxLength": 200},
+}
+# OpenAPI links, so that a client (or a stateful fuzzer) can follow a run through its life;
+# a commit carries the version of the run it follows from.
+RUN_ID = {"run_id": "$response.body#/id"}
+RUN_LINKS = {
+    name: {"operationId": operation, "parameters": RUN_ID}
+    for name, operation in [
+        ("GetBonusRun", "getBonusRun"),
+        ("VoidBonusRun", "voidBonusRun"),
+        ("MarkBonusRunPaid", "markBonusRunPaid"),
+        ("GetBonusRunPayroll", "getBonusRunPayroll"),
+    ]
+}
+RUN_LINKS["CommitBonusRun"] = {
+    "operationId": "commitBonusRun",
+    "parameters": RUN_ID,
+    "requestBody": {"version": "$response.body#/version"},
+}
 RUN_EXAMPLE = {
     "since": "2026-10-01",
     "until": "2026-10-31",
@@ -59,8 +88,13 @@ class BonusRuns(MethodView):
 
     @requires("manage")
     @bp.arguments(BonusRunCreateSchema, example=RUN_EXAMPLE)
-    @bp.response(201, BonusRunSchema, description="A draft: the preview, nothing converted yet.")
-    @bp.doc(operationId="createBonusRun")
+    @bp.response(
+        201,
+        BonusRunSchema,
+        description="A draft: the preview and its version, nothing converted yet.",
+        headers=ETAG,
+    )
+    @bp.doc(operationId="createBonusRun", responses={201: {"links": RUN_LINKS}})
     @documents_errors(bp, 401, 403, 404, 422, 503)
     def post(self, body):
         """Preview a bonus run over a window and scope; commit it to convert the points."""
@@ -81,13 +115,13 @@ class BonusRuns(MethodView):
             actor=principal().actor(),
         )
         location = url_for("BonusRuns.BonusRun", run_id=result.document["id"])
-        return operation_response(result, 201, Location=location)
+        return operation_response(result, 201, Location=location, **_etag(result.document))
 
 
 @bp.route(RUN_PATH)
 class BonusRun(MethodView):
     @requires("manage")
-    @bp.response(200, BonusRunSchema)
+    @bp.response(200, BonusRunSchema, headers=ETAG)
     @bp.doc(operationId="getBonusRun", responses=CSV_DOC)
     @documents_errors(bp, 401, 403, 404)
     def get(self, run_id):
@@ -96,7 +130,31 @@ class BonusRun(MethodView):
         if csv_requested():
             rows = [_line_row(line) for line in run["lines"]]
             return csv_response(LINE_COLUMNS, rows, f"bonus-run-{run_id}-lines.csv")
-        return run
+        return run, _etag(run)
+
+
+def _etag(run: dict) -> dict[str, str]:
+    return {"ETag": f'"{run["version"]}"'} if run.get("version") else {}
+
+
+def _commit_version(body: dict) -> str:
+    """Take the reviewed version from the body or from If-Match (one strong tag), not both."""
+    named = body.get("version")
+    header = request.headers.get("If-Match")
+    if header is not None:
+        tags = parse_etags(header)
+        strong = tags.as_set()
+        if tags.star_tag or len(strong) != 1 or tags.as_set(include_weak=True) != strong:
+            raise ValidationFailed("If-Match must name one version, as its ETag.", field="If-Match")
+        (tag,) = strong
+        if named is not None and named != tag:
+            raise ValidationFailed(
+                "The body and If-Match name different versions.", field="version"
+            )
+        named = tag
+    if not named:
+        raise VersionRequired()
+    return named
 
 
 def _line_row(line: dict) -> list:
@@ -118,12 +176,29 @@ class BonusRunCommit(MethodView):
     @requires("manage")
     @idempotent
     @found_first(lambda run_id: visible_run(run_id, principal().user))
-    @bp.response(200, BonusRunSchema)
-    @bp.doc(operationId="commitBonusRun")
-    @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
-    def post(self, run_id):
-        """Convert the previewed lines; `draft_stale` if anything changed since the preview."""
-        return _transition(commit_run, run_id)
+    @bp.arguments(BonusRunCommitSchema, required=False)
+    @bp.response(200, BonusRunSchema, headers=ETAG)
+    @bp.doc(
+        operationId="commitBonusRun",
+        parameters=[IF_MATCH],
+        responses={200: {"links": RUN_LINKS}},
+    )
+    @documents_errors(bp, 400, 401, 403, 404, 409, 422, 428, 503)
+    def post(self, body, run_id):
+        """Convert the lines of the draft version you reviewed (`version` or If-Match).
+
+        `draft_stale` (409, the fresh draft in `details.draft`) if the lines or amounts
+        changed since that version, every time until you commit the fresh version.
+        """
+        version = _commit_version(body)
+        result = commit_run(
+            run_id,
+            version=version,
+            now=utcnow(),
+            actor=principal().actor(),
+            idempotency=idempotency_key({"version": version}),
+        )
+        return operation_response(result, 200, **_etag(result.document))
 
 
 @bp.route(f"{RUN_PATH}/void")
@@ -132,7 +207,7 @@ class BonusRunVoid(MethodView):
     @idempotent
     @found_first(lambda run_id: visible_run(run_id, principal().user))
     @bp.response(200, BonusRunSchema)
-    @bp.doc(operationId="voidBonusRun")
+    @bp.doc(operationId="voidBonusRun", responses={200: {"links": RUN_LINKS}})
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
     def post(self, run_id):
         """Void a run before it is paid: the points go back and can be converted again."""
@@ -145,7 +220,7 @@ class BonusRunPaid(MethodView):
     @idempotent
     @found_first(lambda run_id: visible_run(run_id, principal().user))
     @bp.response(200, BonusRunSchema)
-    @bp.doc(operationId="markBonusRunPaid")
+    @bp.doc(operationId="markBonusRunPaid", responses={200: {"links": RUN_LINKS}})
     @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
     def post(self, run_id):
         """Record that payroll paid the run; it can no longer be voided."""

@@ -38,6 +38,7 @@ STATUS_BY_CODE = {
     "empty_run": 422,
     "idempotency_key_reused": 422,
     "cannot_change_self": 422,
+    "version_required": 428,
     "rate_limited": 429,
     "busy": 503,
 }

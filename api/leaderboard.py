@@ -14,7 +14,7 @@ from api.results import documents_errors
 from api.schemas.leaderboard import LeaderboardQuerySchema, LeaderboardSchema
 from ledger.clock import utcnow
 from ledger.queries.leaderboard import leaderboard
-from ledger.queries.scopes import leaderboard_members, window_for
+from ledger.queries.scopes import ranking_scope, window_for
 
 bp = Blueprint("Leaderboard", __name__, description="Leaderboards")
 
@@ -38,20 +38,24 @@ class Leaderboard(MethodView):
             since=args.get("since"),
             until=args.get("until"),
         )
-        manage = "manage" in principal().scopes
-        members = leaderboard_members(args["scope"], principal().user, manage=manage)
+        scope = ranking_scope(
+            args["scope"],
+            principal().user,
+            manage="manage" in principal().scopes,
+            by_direction=args.get("by_direction"),
+        )
         rows = leaderboard(
             window,
             metric=args["metric"],
-            members=members,
+            members=scope.members,
             direction=args.get("direction"),
             service_kind=args.get("service_kind"),
         )
-        if not manage:
+        if not scope.by_direction:
             for row in rows:
                 del row["by_direction"]
         if csv_requested():
-            return csv_response(*_csv(rows, manage), "leaderboard.csv")
+            return csv_response(*_csv(rows, scope.by_direction), "leaderboard.csv")
         start = decode_cursor(args.get("cursor"), offset=int)
         offset = start["offset"] if start else 0
         end = offset + args["limit"]
@@ -63,14 +67,14 @@ class Leaderboard(MethodView):
         }
 
 
-def _csv(rows: list[dict], manage: bool) -> tuple[list[str], list[list]]:
-    header = CSV_HEADER + (DIRECTION_HEADER if manage else [])
+def _csv(rows: list[dict], split: bool) -> tuple[list[str], list[list]]:
+    header = CSV_HEADER + (DIRECTION_HEADER if split else [])
     lines = []
     for row in rows:
         user = row["user"]
         line = [row["rank"], user["id"], user["name"], user["email"], row["points"],
                 row["awards"], row["customers"]]  # fmt: skip
-        if manage:
+        if split:
             line += [row["by_direction"][name] for name in DIRECTION_HEADER]
         lines.append(line)
     return header, lines

@@ -20,6 +20,7 @@ ERROR_DESCRIPTIONS = {
     413: "The request body is too large (`too_large`).",
     422: "The request breaks the schema or a domain rule (`validation_error`, "
     "`insufficient_allowance`, `idempotency_key_reused`, ...).",
+    428: "A commit must name the draft version it pays (`version_required`).",
     429: "Too many requests (`rate_limited`); see `Retry-After`.",
     503: "The database is busy, unavailable or restarting (`busy`); retry after `Retry-After` "
     "seconds (with the same `Idempotency-Key`: nothing was recorded for it).",

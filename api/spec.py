@@ -27,6 +27,12 @@ with the same key and the same request answers the first result again, byte for 
 `Idempotent-Replayed: true`; the same key with another request answers 422
 `idempotency_key_reused`.
 
+**Bonus runs pay what was previewed.** A draft carries a `version` (a digest of its lines
+and amounts, also its `ETag`). Commit names it, as `{"version": ...}` or `If-Match`; without
+one the commit answers 428 `version_required`, and when the lines or amounts changed since
+that version it answers 409 `draft_stale` with the fresh draft in `details.draft`, every
+time, until you commit the fresh version.
+
 **Lists** answer `{"items", "next_cursor"}`; pass `cursor` until it is null. Awards and
 leaderboards also answer CSV (`Accept: text/csv` or `format=csv`).
 """

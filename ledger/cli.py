@@ -265,3 +265,8 @@ def reverse_award_command(award_id, reason, clawback) -> None:
 from ledger.bonus.cli import bonus_cli  # noqa: E402  (the bonus-run group lives with its services)
 
 ledger_cli.add_command(bonus_cli)
+
+from ledger.history_cli import history_commands  # noqa: E402  (seal, export, import, backup)
+
+for command in history_commands:
+    ledger_cli.add_command(command)

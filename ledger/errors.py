@@ -55,6 +55,11 @@ class Forbidden(LedgerError):
     default_message = "You may not do this."
 
 
+class ScopeMissing(Forbidden):
+    code = "scope_missing"
+    default_message = "This needs the manage scope."
+
+
 class SelfAward(LedgerError):
     code = "self_award"
     default_message = "You cannot award points to yourself."

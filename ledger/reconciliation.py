@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import case, func, literal, select, union_all
 
 from ledger.bonus.reconcile import conversions_agree
+from ledger.chain import verify_chain
 from ledger.db import db
 from ledger.models import (
     Account,
@@ -19,6 +20,7 @@ from ledger.models import (
     Reversal,
     Seal,
     Transfer,
+    TransferSeal,
 )
 from ledger.services.periods import account_digest
 
@@ -53,6 +55,7 @@ def verify_ledger(now: datetime | None = None) -> dict[str, Any]:
     problems += _reversals_agree()
     problems += conversions_agree()
     problems += _seals_match(accounts)
+    problems += verify_chain()
     if now is not None:
         for key in db.session.scalars(
             select(Period.key).where(Period.closed_at.is_(None), Period.ends_at <= now)
@@ -71,6 +74,7 @@ def verify_ledger(now: datetime | None = None) -> dict[str, Any]:
         "awards": db.session.scalar(select(func.count()).select_from(Award)),
         "reversals": db.session.scalar(select(func.count()).select_from(Reversal)),
         "seals": db.session.scalar(select(func.count()).select_from(Seal)),
+        "chain_links": db.session.scalar(select(func.count()).select_from(TransferSeal)),
         "conversions": db.session.scalar(select(func.count()).select_from(Conversion)),
     }
     return {"ok": not problems, "counts": counts, "problems": problems, "warnings": warnings}

@@ -14,8 +14,14 @@ from ops.views import PUBLIC_ENDPOINTS as OPS_ENDPOINTS
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
+# Endpoints that authenticate each request themselves (no session, no CSRF token), with why.
+SELF_AUTHENTICATED = {
+    "slack.commands": "Slack signs each request with the signing secret",
+}
 # The only pages open without a session; every other page needs one (deny by default).
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.set_password", "static", *OPS_ENDPOINTS})
+PUBLIC_ENDPOINTS = frozenset(
+    {"auth.login", "auth.set_password", "static", *OPS_ENDPOINTS, *SELF_AUTHENTICATED}
+)
 
 
 def init_app(app: Flask) -> None:
@@ -52,7 +58,9 @@ def _require_login():
 
 def _protect_forms() -> None:
     # The API refuses cookie-only writes itself; bearer requests carry no ambient credential.
-    if request.method not in {"GET", "HEAD", "OPTIONS"} and not request.path.startswith("/api/"):
+    if request.method in {"GET", "HEAD", "OPTIONS"} or request.path.startswith("/api/"):
+        return
+    if request.endpoint not in SELF_AUTHENTICATED:
         csrf.protect()
 
 

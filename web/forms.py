@@ -197,6 +197,16 @@ class PersonForm(FlaskForm):
     employee_number = StringField("HR employee number", validators=[Optional(), Length(max=64)])
 
 
+class PersonEditForm(PersonForm):
+    slack_user_id = StringField(
+        "Slack member id",
+        validators=[
+            Optional(),
+            Regexp(r"^[UWuw][A-Za-z0-9]{1,31}$", message="A Slack member id looks like U0123ABCD."),
+        ],
+    )
+
+
 class NewPersonForm(PersonForm):
     password = StringField(
         "First password (optional: at least 10 characters)",
@@ -242,3 +252,5 @@ class RunForm(FlaskForm):
 
 class ConfirmForm(NonceForm):
     confirm = BooleanField("I have checked the people and amounts above", [DataRequired()])
+    # The version of the preview on the page: the commit pays exactly it, or is refused.
+    version = HiddenField(validators=[DataRequired(), Length(max=128)])

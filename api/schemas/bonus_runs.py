@@ -64,6 +64,20 @@ class BonusRunCreateSchema(StrictSchema):
     )
 
 
+VERSION = validate.Regexp(r"^[!-~]{1,128}$")
+
+
+class BonusRunCommitSchema(StrictSchema):
+    version = fields.String(
+        validate=VERSION,
+        metadata={
+            "description": "The `version` of the draft you reviewed (or send it as If-Match). "
+            "Without one the commit answers 428 `version_required`; a version that no longer "
+            "matches answers 409 `draft_stale` with the fresh draft in `details.draft`."
+        },
+    )
+
+
 class BonusRunQuerySchema(ListQuerySchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
 
@@ -118,7 +132,15 @@ class BonusRunSchema(ma.Schema):
     total_amount = fields.String(required=True)
     lines = fields.List(fields.Nested(BonusLineSchema))
     totals = fields.Nested(TotalsSchema)
-    stale = fields.Boolean(metadata={"description": "A draft whose preview changed since."})
+    version = fields.String(
+        metadata={
+            "description": "A digest of the lines and amounts shown (also the ETag): commit "
+            "a draft by naming it. For a committed run, the version it committed."
+        }
+    )
+    stale = fields.Boolean(
+        metadata={"description": "A draft whose preview changed since it was made or refreshed."}
+    )
 
 
 class BonusRunListSchema(ma.Schema):

@@ -25,14 +25,23 @@ class LeaderboardQuerySchema(CsvListQuerySchema):
         load_default="company",
         validate=validate.Regexp(SCOPE_PATTERN),
         metadata={
-            "description": "company, department[:<id>], team (your manager's reports) or "
-            "team:<manager id> (a subtree; needs manage and reach)."
+            "description": "company, department[:<id>] (another department than your own "
+            "only when your reach covers all its people, else 404), team (your manager's "
+            "reports) or team:<manager id> (a subtree; needs manage, and reach else 404)."
         },
     )
     metric = fields.String(
         load_default="points", validate=validate.OneOf(["points", "awards", "customers"])
     )
     direction = fields.String(validate=validate.OneOf(DIRECTIONS))
+    by_direction = fields.Boolean(
+        metadata={
+            "description": "Each row's points by direction (up, down, lateral). Shown by "
+            "default when allowed: it needs the manage scope and a reach that covers everyone "
+            "in the scope. `true` insists (403 `scope_missing` without manage, 404 `not_found` "
+            "beyond your reach); `false` leaves it out."
+        }
+    )
     service_kind = fields.String(validate=KIND)
 
 
@@ -51,7 +60,8 @@ class LeaderboardRowSchema(ma.Schema):
         required=True, metadata={"description": "Distinct people who gave them points."}
     )
     by_direction = fields.Nested(
-        ByDirectionSchema, metadata={"description": "Only for callers with the manage scope."}
+        ByDirectionSchema,
+        metadata={"description": "Only with the manage scope, for a scope within your reach."},
     )
 
 

@@ -15,6 +15,7 @@ from api.schemas import (
     UserRefSchema,
 )
 from api.schemas.balances import BalancesSchema
+from ledger.chat.links import SLACK_USER_ID
 
 ROLES = ["employee", "manager", "admin"]
 KINDS = ["person", "bot", "service"]
@@ -39,6 +40,9 @@ class UserSchema(ma.Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     active = fields.Boolean(required=True)
+    slack_user_id = fields.String(
+        required=True, allow_none=True, metadata={"description": "Linked Slack member id."}
+    )
 
 
 class UserListSchema(ma.Schema):
@@ -73,6 +77,11 @@ class UserUpdateSchema(ChangeSchema):
     active = fields.Boolean(
         metadata={"description": "false deactivates: sessions and tokens end at once."}
     )
+    slack_user_id = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(SLACK_USER_ID.pattern),
+        metadata={"description": "The person's Slack member id (U0123ABCD); null unlinks."},
+    )
 
 
 class MeSchema(ma.Schema):
@@ -99,6 +108,7 @@ class ImportRowSchema(StrictSchema):
     role = fields.String(allow_none=True, validate=validate.OneOf([*ROLES, ""]))
     employee_number = fields.String(allow_none=True, validate=validate.Length(0, 64))
     active = fields.Boolean(allow_none=True)
+    slack_user_id = fields.String(allow_none=True, validate=validate.Length(0, 32))
 
 
 class ImportBodySchema(StrictSchema):

@@ -1,4 +1,8 @@
-"""`flask ledger bonus-run create|commit|void|paid`: bonus runs for scheduled use."""
+"""`flask ledger bonus-run create|show|commit|void|paid`: bonus runs for scheduled use.
+
+A commit names the version of the preview it pays (`create` and `show` print it), so the
+command line, like the API and the web page, never pays amounts nobody was shown.
+"""
 
 from __future__ import annotations
 
@@ -13,18 +17,24 @@ from ledger.errors import LedgerError
 from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.people import user_by_email
 
+from .queries import get_run
 from .rules import Rule
 from .services import commit_run, create_draft, mark_paid, void_run
 
 bonus_cli = AppGroup("bonus-run", help="Turn earned points into money for payroll.")
 AS_HELP = "Email of the manager or admin running it (never paid by it)."
+RUN_ID = click.IntRange(1, 2**31 - 1)
 
 
-def _actor(email: str) -> Actor:
+def _person(email: str):
     user = user_by_email(email)
     if user is None:
         raise click.ClickException(f"No one in the directory has the email {email!r}.")
-    return Actor(user.id, request_id="cli")
+    return user
+
+
+def _actor(email: str) -> Actor:
+    return Actor(_person(email).id, request_id="cli")
 
 
 def _last_month() -> tuple[date, date]:
@@ -62,27 +72,59 @@ def create_command(email, scope, since, until, last_month, rate, pool, currency,
         ).document  # fmt: skip
     except LedgerError as error:
         raise click.ClickException(error.message) from error
+    click.echo(f"{_summary(doc)} ({scope}, {since} to {until}); version {doc['version']}")
+
+
+def _summary(doc: dict) -> str:
     totals = doc["totals"]
-    click.echo(
+    return (
         f"Draft bonus run {doc['id']}: {totals['people']} people, {totals['points']} points, "
-        f"{doc['currency']} {totals['amount']} ({scope}, {since} to {until})."
+        f"{doc['currency']} {totals['amount']}"
     )
 
 
+@bonus_cli.command("show")
+@click.argument("run_id", type=RUN_ID)
+@click.option("--as", "email", required=True, help=AS_HELP)
+def show_command(run_id, email):
+    """Print a run's lines as previewed now, then its totals and the version to commit."""
+    try:
+        doc = get_run(run_id, _person(email))
+    except LedgerError as error:
+        raise click.ClickException(error.message) from error
+    for line in doc["lines"]:
+        notes = [word for word in ("capped", "below_minimum", "inactive") if line[word]]
+        click.echo(
+            f"  {line['user']['name']} <{line['user']['email']}>: {line['points']} points, "
+            f"{doc['currency']} {line['amount']}" + (f" ({', '.join(notes)})" if notes else "")
+        )
+    if doc["status"] != "draft":
+        click.echo(f"Bonus run {doc['id']} is {doc['status']}: {doc['currency']} "
+                   f"{doc['total_amount']} for {doc['total_points']} points.")  # fmt: skip
+        return
+    click.echo(f"{_summary(doc)}; version {doc['version']}")
+
+
 def _transition(service, verb: str):
-    @click.argument("run_id", type=click.IntRange(1, 2**31 - 1))
+    @click.argument("run_id", type=RUN_ID)
     @click.option("--as", "email", required=True, help=AS_HELP)
     @click.option("--key", help="Idempotency key: a retry with the same key does it once.")
-    def command(run_id, email, key):
+    def command(run_id, email, key, version=None):
         actor = _actor(email)
+        body = {"version": version} if verb == "commit" else {}
         idempotency = None
         if key:
             path = f"/api/v1/bonus-runs/{run_id}/{verb}"
-            hashed = request_hash("POST", path, {})
+            hashed = request_hash("POST", path, body)
             idempotency = IdempotencyKey(f"user:{actor.user_id}", key, hashed)
         try:
-            result = service(run_id, now=utcnow(), actor=actor, idempotency=idempotency)
+            result = service(run_id, now=utcnow(), actor=actor, idempotency=idempotency, **body)
         except LedgerError as error:
+            draft = error.details.get("draft")
+            if draft:
+                raise click.ClickException(
+                    f"{error.message} Now: {_summary(draft)}; version {draft['version']}"
+                ) from error
             raise click.ClickException(error.message) from error
         doc = result.document
         replay = " (replayed)" if result.replayed else ""
@@ -91,8 +133,15 @@ def _transition(service, verb: str):
             f"{doc['currency']} {doc['total_amount']} for {doc['total_points']} points."
         )
 
+    if verb == "commit":
+        command = click.option(
+            "--version",
+            "version",
+            required=True,
+            help="The version `create` or `show` printed: the preview you checked and pay.",
+        )(command)
     command.__doc__ = {
-        "commit": "Convert a draft's points; refused if anything changed since the preview.",
+        "commit": "Convert the previewed version of a draft; refused if anything changed since.",
         "void": "Void a run before it is paid: the points go back.",
         "paid": "Record that payroll paid the run.",
     }[verb]

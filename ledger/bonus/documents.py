@@ -15,7 +15,7 @@ from .money import major_units
 
 
 def run_document(run: BonusRun, body: dict | None = None, *, stale: bool = False) -> dict:
-    """Describe a run: its parameters, state and, when given, its lines and totals."""
+    """Describe a run: its parameters, state and, when given, its lines, totals and version."""
     rule = {"type": run.rule}
     if run.rule == "rate":
         rule["cents_per_point"] = run.cents_per_point
@@ -42,8 +42,26 @@ def run_document(run: BonusRun, body: dict | None = None, *, stale: bool = False
         "total_amount": major_units(run.total_cents, run.currency),
     }
     if body is not None:
+        document["version"] = run.draft_digest
         document.update(body)
         document["stale"] = stale
+    return document
+
+
+def draft_document(run: BonusRun, found: Preview) -> dict:
+    """Describe a draft as previewed now: its lines, totals and the version a commit names.
+
+    The version is the digest of the previewed lines and amounts; the top-level totals are
+    the preview's, so everything shown is what a commit of this version pays.
+    """
+    document = run_document(
+        run, preview_document(run, found), stale=found.digest != run.draft_digest
+    )
+    paid = found.eligible
+    document["version"] = found.digest
+    document["total_points"] = sum(line.points for line in paid)
+    document["total_cents"] = sum(line.amount_cents for line in paid)
+    document["total_amount"] = major_units(document["total_cents"], run.currency)
     return document
 
 

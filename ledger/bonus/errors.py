@@ -18,3 +18,10 @@ class AlreadyVoided(LedgerError):
 class NotCommitted(LedgerError):
     code = "not_committed"
     default_message = "The bonus run is still a draft; commit it first."
+
+
+class VersionRequired(LedgerError):
+    code = "version_required"
+    default_message = (
+        "Name the preview you commit: send its `version` (in the body or as If-Match)."
+    )

@@ -13,7 +13,7 @@ from ledger.errors import NotFound, ValidationFailed
 from ledger.models import BonusRun, BonusRunLine, User
 
 from .collect import preview
-from .documents import preview_document, run_document, stored_document
+from .documents import draft_document, run_document, stored_document
 from .errors import NotCommitted
 from .money import major_units
 from .scope import can_manage
@@ -40,13 +40,10 @@ def visible_run(run_id: int, viewer: User | None) -> BonusRun:
 
 
 def get_run(run_id: int, viewer: User | None) -> dict[str, Any]:
-    """Describe a run with its lines: a draft's preview is recomputed now."""
+    """Describe a run with its lines and version: a draft's preview is recomputed now."""
     run = visible_run(run_id, viewer)
     if run.status == "draft":
-        found = preview(run, db.session.get(User, run.created_by_id))
-        return run_document(
-            run, preview_document(run, found), stale=found.digest != run.draft_digest
-        )
+        return draft_document(run, preview(run, db.session.get(User, run.created_by_id)))
     return run_document(run, stored_document(run, stored_lines(run.id)))
 
 

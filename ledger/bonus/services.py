@@ -11,14 +11,15 @@ from sqlalchemy.exc import IntegrityError
 from ledger.db import db
 from ledger.errors import AlreadyCommitted, DraftStale, EmptyRun, Forbidden, LedgerError, NotFound
 from ledger.models import AwardLine, BonusRun, BonusRunLine, Conversion, User
+from ledger.notifications import notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.postings import Move, ensure_clawback, ensure_earned, post, system_account
 from ledger.queries.scopes import window_for
 
 from . import rules
 from .collect import Preview, lock_line_ids, preview
-from .documents import preview_document, run_document, stored_document
-from .errors import AlreadyPaid, AlreadyVoided, NotCommitted
+from .documents import draft_document, run_document, stored_document
+from .errors import AlreadyPaid, AlreadyVoided, NotCommitted, VersionRequired
 from .money import check_currency
 from .queries import stored_lines
 from .scope import can_manage, check_manager, check_scope
@@ -65,7 +66,7 @@ def create_draft(
         db.session.add(run)
         db.session.flush()
         return Outcome(
-            run_document(run, preview_document(run, found)),
+            draft_document(run, found),
             "bonus_run",
             run.id,
             {"status": "draft", "scope": scope, "total_cents": run.total_cents},
@@ -75,7 +76,7 @@ def create_draft(
 
 
 def refresh_draft(run_id: int, *, now: datetime, actor: Actor) -> OperationResult:
-    """Recompute a draft from the ledger as it stands; the next commit pays this preview."""
+    """Recompute a draft's stored totals and version from the ledger as it stands."""
 
     def body(ctx):
         run = _locked_run(run_id, actor)
@@ -84,7 +85,7 @@ def refresh_draft(run_id: int, *, now: datetime, actor: Actor) -> OperationResul
         found = preview(run, db.session.get(User, run.created_by_id))
         _remember(run, found)
         return Outcome(
-            run_document(run, preview_document(run, found)),
+            draft_document(run, found),
             "bonus_run",
             run.id,
             {"status": "draft", "total_cents": run.total_cents},
@@ -94,9 +95,21 @@ def refresh_draft(run_id: int, *, now: datetime, actor: Actor) -> OperationResul
 
 
 def commit_run(
-    run_id: int, *, now: datetime, actor: Actor, idempotency: IdempotencyKey | None = None
+    run_id: int,
+    *,
+    version: str,
+    now: datetime,
+    actor: Actor,
+    idempotency: IdempotencyKey | None = None,
 ) -> OperationResult:
-    """Convert the previewed lines: points earned -> converted, each line at most once."""
+    """Convert the lines of the preview named by `version`, each line at most once.
+
+    A version that no longer matches the ledger is refused `draft_stale` with the fresh draft
+    (and its new version) in the details, every time: only a commit naming what the client
+    was shown pays.
+    """
+    if not version:
+        raise VersionRequired()
 
     def body(ctx):
         run = _locked_run(run_id, actor)
@@ -108,18 +121,20 @@ def commit_run(
         # before us is now visible, and the digest tells.
         lock_line_ids(preview(run, creator).all_line_ids)
         found = preview(run, creator)
-        if found.digest != run.draft_digest:
-            raise DraftStale(f"Bonus run {run.id} changed since its preview; review it again.")
+        if found.digest != version:
+            raise _stale(run, found)
         if not found.eligible:
             raise EmptyRun()
         _check_not_involved(committer, found)
-        _convert(ctx, run, found)
+        _remember(run, found)
+        _convert(ctx, run, found, creator)
         return Outcome(
             run_document(run, stored_document(run, stored_lines(run.id))),
             "bonus_run",
             run.id,
             {
                 "status": "committed",
+                "version": version,
                 "total_points": run.total_points,
                 "total_cents": run.total_cents,
             },
@@ -130,7 +145,7 @@ def commit_run(
             "bonus_run_commit", body, now=now, actor=actor, idempotency=idempotency
         )
     except DraftStale:
-        # Show the new amounts on the next preview; the client reviews and commits again.
+        # Keep the stored totals (run lists) in step with the fresh preview the client got.
         with contextlib.suppress(LedgerError):
             refresh_draft(run_id, now=now, actor=actor)
         raise
@@ -173,9 +188,26 @@ def mark_paid(
             raise AlreadyVoided(f"Bonus run {run.id} was voided.")
         if run.status == "committed":
             run.status, run.paid_at = "paid", now
+            _tell_paid(ctx, run)
         return _state_outcome(run)
 
     return run_operation("bonus_run_paid", body, now=now, actor=actor, idempotency=idempotency)
+
+
+def _tell_paid(ctx, run: BonusRun) -> None:
+    """Tell each person paid by the run how much, in the run's own transaction."""
+    lines = db.session.scalars(
+        select(BonusRunLine).where(
+            BonusRunLine.bonus_run_id == run.id, BonusRunLine.amount_cents > 0
+        )
+    ).all()
+    notices = [
+        (line.user_id, "bonus_paid",
+         {"run_id": run.id, "points": line.points, "amount_cents": line.amount_cents,
+          "currency": run.currency})
+        for line in lines
+    ]  # fmt: skip
+    notify(ctx, notices, bonus_run_id=run.id)
 
 
 def _user(actor: Actor) -> User | None:
@@ -200,6 +232,14 @@ def _remember(run: BonusRun, found: Preview) -> None:
     run.total_cents = sum(line.amount_cents for line in found.eligible)
 
 
+def _stale(run: BonusRun, found: Preview) -> DraftStale:
+    return DraftStale(
+        f"Bonus run {run.id} changed since the preview you commit; review the fresh draft "
+        "and commit its version.",
+        draft=draft_document(run, found),
+    )
+
+
 def _check_not_involved(committer: User, found: Preview) -> None:
     """Separation of duties holds for whoever commits, not only for the creator."""
     if committer.id in {line.user_id for line in found.eligible}:
@@ -214,7 +254,7 @@ def _check_not_involved(committer: User, found: Preview) -> None:
         raise Forbidden("This run pays points you gave; someone else must commit it.")
 
 
-def _convert(ctx, run: BonusRun, found: Preview) -> None:
+def _convert(ctx, run: BonusRun, found: Preview, creator: User) -> None:
     rows = [
         {
             "award_line_id": line_id,
@@ -231,7 +271,7 @@ def _convert(ctx, run: BonusRun, found: Preview) -> None:
             db.session.execute(insert(Conversion), rows)
     except IntegrityError as error:
         # The partial unique index: another live run converted one of these lines.
-        raise DraftStale("Some of these points were converted by another run.") from error
+        raise _stale(run, preview(run, creator)) from error
     converted = system_account("converted")
     moves = []
     for line in found.eligible:

@@ -29,6 +29,7 @@ def apply_plan(ctx, plan: Plan, now: datetime) -> None:
                     "role": row.values["role"] or "employee",
                     "kind": "person",
                     "employee_number": row.values["employee_number"],
+                    "slack_user_id": row.values["slack_user_id"],
                     "active": row.values["active"] is not False,
                     "deactivated_at": now if row.values["active"] is False else None,
                     "session_version": 1,
@@ -77,12 +78,13 @@ def _ensure_departments(plan: Plan, names: set[str]) -> dict[str, int]:
 def _update_people(plan: Plan, updated, departments, ids, now: datetime) -> None:
     if not updated:
         return
-    renumbered = [row for row in updated if "employee_number" in row.changes]
-    if renumbered:
-        # Clear first so that two people swapping numbers never collide mid-statement.
-        db.session.execute(
-            update(User), [{"id": ids[row.email], "employee_number": None} for row in renumbered]
-        )
+    for column in ("employee_number", "slack_user_id"):
+        renumbered = [row for row in updated if column in row.changes]
+        if renumbered:
+            # Clear first so that two people swapping values never collide mid-statement.
+            db.session.execute(
+                update(User), [{"id": ids[row.email], column: None} for row in renumbered]
+            )
     rows = []
     for row in updated:
         current = plan.existing[row.email]
@@ -95,6 +97,8 @@ def _update_people(plan: Plan, updated, departments, ids, now: datetime) -> None
                 "department_id": departments.get(row.values["department"]),
                 "role": row.values["role"] or current.role,
                 "employee_number": row.values["employee_number"] or current.employee_number,
+                "slack_user_id": row.values["slack_user_id"] or current.slack_user_id,
+                "slack_handle": None if "slack_user_id" in row.changes else current.slack_handle,
                 "active": active,
                 "deactivated_at": left,
             }

@@ -1,12 +1,13 @@
 """The HR import: read CSV or JSON rows and upsert people by email, all or nothing.
 
-Rows carry `email, name, department, manager_email, role[, employee_number, active]`; a CSV
+Rows carry `email, name, department, manager_email, role[, employee_number, active,
+slack_user_id]`; a CSV
 header names at least the first five. `email` and `name` may not be blank; a blank (or, in
 JSON, absent) `department` or `manager_email` means none; a blank `role` keeps the person's
-role (new people are employees); a blank or absent `employee_number` or `active` keeps what
-is there (new people are active). Managers may appear anywhere in the file or already be in
-the directory. CSV rows are numbered by their line in the file (the header is line 1), JSON
-rows from 1.
+role (new people are employees); a blank or absent `employee_number`, `active` or
+`slack_user_id` keeps what is there (new people are active). Managers may appear anywhere in
+the file or already be in the directory. CSV rows are numbered by their line in the file (the
+header is line 1), JSON rows from 1.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from ledger.imports.apply import apply_plan
 from ledger.imports.plan import Plan, make_plan
 from ledger.operations import Actor, Outcome, run_operation
 
-COLUMNS = ("email", "name", "department", "manager_email", "role", "employee_number", "active")
+COLUMNS = ("email", "name", "department", "manager_email", "role", "employee_number", "active",
+           "slack_user_id")  # fmt: skip
 REQUIRED_COLUMNS = ("email", "name", "department", "manager_email", "role")
 MAX_ROWS = 100_000
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ledger.chat.links import SLACK_USER_ID
 from ledger.db import db
 from ledger.models import ROLES, Department, User
 from ledger.operations import Actor
@@ -73,6 +74,8 @@ def make_plan(rows: Sequence[tuple[int, Mapping[str, Any]]], actor: Actor) -> Pl
                 User.manager_id,
                 User.role,
                 User.employee_number,
+                User.slack_user_id,
+                User.slack_handle,
                 User.active,
                 User.deactivated_at,
             )
@@ -84,6 +87,7 @@ def make_plan(rows: Sequence[tuple[int, Mapping[str, Any]]], actor: Actor) -> Pl
     plans = [_parse(number, raw) for number, raw in rows]
     seen: dict[str, int] = {}
     numbers: dict[str, int] = {}
+    slack_ids: dict[str, int] = {}
     for plan in plans:
         if plan.email is None:
             continue
@@ -96,8 +100,14 @@ def make_plan(rows: Sequence[tuple[int, Mapping[str, Any]]], actor: Actor) -> Pl
             if number in numbers:
                 plan.fail(f"Employee number {number} is also at row {numbers[number]}.")
             numbers[number] = plan.row
+        slack = plan.values.get("slack_user_id")
+        if slack is not None:
+            if slack in slack_ids:
+                plan.fail(f"Slack id {slack} is also at row {slack_ids[slack]}.")
+            slack_ids[slack] = plan.row
     in_file = {plan.email: plan for plan in plans if plan.email and seen[plan.email] == plan.row}
     _check_numbers(plans, in_file, existing)
+    _check_numbers(plans, in_file, existing, "slack_user_id", "Slack id")
     managers = {email: email_by_id.get(row.manager_id) for email, row in existing.items()}
     for plan in plans:
         boss = plan.values.get("manager_email")
@@ -152,6 +162,10 @@ def _parse(number: int, raw: Mapping[str, Any]) -> RowPlan:
     number_ = values.get("employee_number")
     if number_ is not None and len(number_) > 64:
         plan.fail("An employee number has at most 64 characters.")
+    slack = values.get("slack_user_id")
+    slack = slack.upper() if slack else None
+    if slack is not None and not SLACK_USER_ID.match(slack):
+        plan.fail(f"Bad slack_user_id {slack!r}: a Slack member id looks like U0123ABCD.")
     active = values.get("active")
     if isinstance(active, str):
         active = True if active.lower() in TRUE else False if active.lower() in FALSE else active
@@ -163,6 +177,7 @@ def _parse(number: int, raw: Mapping[str, Any]) -> RowPlan:
         "manager_email": boss,
         "role": role,
         "employee_number": number_,
+        "slack_user_id": slack,
         "active": active,
     }
     if plan.reason is None:
@@ -170,18 +185,20 @@ def _parse(number: int, raw: Mapping[str, Any]) -> RowPlan:
     return plan
 
 
-def _check_numbers(plans, in_file, existing) -> None:
-    """Refuse an employee number that someone else keeps after the import."""
-    holders = {row.employee_number: email for email, row in existing.items() if row.employee_number}
+def _check_numbers(plans, in_file, existing, column="employee_number", label="Employee number"):
+    """Refuse a unique value (employee number, Slack id) that someone else keeps after it."""
+    holders = {
+        getattr(row, column): email for email, row in existing.items() if getattr(row, column)
+    }
     for plan in plans:
-        number = plan.values.get("employee_number")
+        number = plan.values.get(column)
         holder = holders.get(number) if number else None
         if plan.status == "error" or holder is None or holder == plan.email:
             continue
         other = in_file.get(holder)
-        released = other is not None and other.values.get("employee_number") not in {None, number}
+        released = other is not None and other.values.get(column) not in {None, number}
         if not released:
-            plan.fail(f"Employee number {number} already belongs to {holder}.")
+            plan.fail(f"{label} {number} already belongs to {holder}.")
 
 
 def _check_cycles(plans, managers: dict[str, str | None]) -> None:
@@ -241,6 +258,8 @@ def _decide(plan: RowPlan, current, managers, email_by_id, department_names) -> 
         "role": values["role"] is not None and values["role"] != current.role,
         "employee_number": values["employee_number"] is not None
         and values["employee_number"] != current.employee_number,
+        "slack_user_id": values["slack_user_id"] is not None
+        and values["slack_user_id"] != current.slack_user_id,
         "active": values["active"] is not None and values["active"] != current.active,
     }
     plan.changes = [name for name, changed in checks.items() if changed]

@@ -3,6 +3,7 @@
 from ledger.models.audit import AuditEvent, Seal
 from ledger.models.awards import DIRECTIONS, Award, AwardLine, Reversal, ServiceKind
 from ledger.models.bonus import BonusRun, BonusRunLine, Conversion
+from ledger.models.chain import TransferSeal
 from ledger.models.ledger import (
     ACCOUNT_KINDS,
     SYSTEM_ACCOUNT_KINDS,
@@ -13,16 +14,33 @@ from ledger.models.ledger import (
     Transfer,
 )
 from ledger.models.people import ROLES, USER_KINDS, Department, User
+from ledger.models.reach import (
+    NOTICE_KINDS,
+    SETTING_KINDS,
+    Notification,
+    NotificationSetting,
+    SlackLink,
+)
 from ledger.models.tokens import SCOPES, ApiToken
 
-APPEND_ONLY_TABLES = ("transfers", "awards", "award_lines", "reversals", "audit_events", "seals")
+APPEND_ONLY_TABLES = (
+    "transfers",
+    "awards",
+    "award_lines",
+    "reversals",
+    "audit_events",
+    "seals",
+    "transfer_seals",
+)
 
 __all__ = [
     "ACCOUNT_KINDS",
     "APPEND_ONLY_TABLES",
     "DIRECTIONS",
+    "NOTICE_KINDS",
     "ROLES",
     "SCOPES",
+    "SETTING_KINDS",
     "SYSTEM_ACCOUNT_KINDS",
     "USER_KINDS",
     "Account",
@@ -34,12 +52,16 @@ __all__ = [
     "BonusRunLine",
     "Conversion",
     "Department",
+    "Notification",
+    "NotificationSetting",
     "Operation",
     "Period",
     "Policy",
     "Reversal",
     "Seal",
     "ServiceKind",
+    "SlackLink",
     "Transfer",
+    "TransferSeal",
     "User",
 ]

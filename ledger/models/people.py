@@ -29,6 +29,7 @@ class User(db.Model):
         CheckConstraint("manager_id IS NULL OR manager_id <> id", name="not_own_manager"),
         Index("ix_users_manager_id", "manager_id"),
         Index("ix_users_department_id", "department_id"),
+        Index("uq_users_slack_user_id", "slack_user_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +47,9 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The person's Slack member id (U...), and the handle they had when they linked it.
+    slack_user_id: Mapped[str | None] = mapped_column(String(32))
+    slack_handle: Mapped[str | None] = mapped_column(String(80))
 
     department: Mapped[Department | None] = relationship(lazy="joined")
     manager: Mapped[User | None] = relationship(remote_side=[id], lazy="select")

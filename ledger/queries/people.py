@@ -40,6 +40,7 @@ def user_document(user: User, manager: User | None = None) -> dict[str, Any]:
         "role": user.role,
         "kind": user.kind,
         "active": user.active,
+        "slack_user_id": user.slack_user_id,
     }
 
 

@@ -19,6 +19,7 @@ from ledger.errors import (
     ValidationFailed,
 )
 from ledger.models import Award, AwardLine, ServiceKind, User
+from ledger.notifications import excerpt, notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.postings import (
     Move,
@@ -113,6 +114,13 @@ def award_points(
         post(ctx, moves)
         if period.pair_cap is not None:
             _check_pair_caps(giver_user.id, request.recipient_ids, period, points)
+        said = {
+            "giver": giver_user.reference(),
+            "points": points,
+            "service_kind": service_kind,
+            "message": excerpt(message),
+        }
+        notify(ctx, [(person.id, "award_received", said) for person in people], award_id=award_id)
 
         document = award_document(
             award_id=award_id,

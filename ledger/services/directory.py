@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, insert, select, update
 from werkzeug.security import generate_password_hash
 
+from ledger.chat.links import check_slack_owner, check_slack_user_id
 from ledger.db import db
 from ledger.errors import CannotChangeSelf, NotFound, ValidationFailed
 from ledger.models import ROLES, USER_KINDS, Account, ApiToken, Department, Seal, User
@@ -23,8 +24,9 @@ from ledger.services.periods import account_digest
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 EDITABLE = frozenset(
-    {"name", "email", "department", "manager_id", "role", "employee_number", "active"}
-)
+    {"name", "email", "department", "manager_id", "role", "employee_number", "active",
+     "slack_user_id"}
+)  # fmt: skip
 CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
 
 
@@ -121,7 +123,8 @@ def update_user(
     """Change a person's directory fields; `active=False` deactivates them (see deactivate_user).
 
     `changes` may hold: name, email, department (a name, created if new, or None),
-    manager_id (an id or None), role, employee_number (or None), active. The result
+    manager_id (an id or None), role, employee_number (or None), active, slack_user_id
+    (a Slack member id or None). The result
     document is the person as `ledger.queries.people.user_document` describes them.
     """
     unknown = set(changes) - EDITABLE
@@ -337,4 +340,11 @@ def _validated(user: User, changes: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(changes["active"], bool):
             raise ValidationFailed("active is true or false.", field="active")
         values["active"] = changes["active"]
-    return {key: value for key, value in values.items() if getattr(user, key) != value}
+    if "slack_user_id" in changes:
+        slack_user_id = check_slack_user_id(changes["slack_user_id"])
+        check_slack_owner(slack_user_id, user.id)
+        values["slack_user_id"] = slack_user_id
+    changed = {key: value for key, value in values.items() if getattr(user, key) != value}
+    if "slack_user_id" in changed:
+        changed["slack_handle"] = None  # the handle belonged to the account it replaces
+    return changed

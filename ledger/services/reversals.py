@@ -10,6 +10,7 @@ from ledger.bonus.collect import lock_line_ids
 from ledger.db import db
 from ledger.errors import AlreadyConverted, AlreadyReversed, NotFound, ValidationFailed
 from ledger.models import Award, AwardLine, Conversion, Period, Reversal, User
+from ledger.notifications import notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.postings import (
     AccountRef,
@@ -88,6 +89,15 @@ def reverse_award(
             for line in lines
         ]
         post(ctx, moves)
+        returned_to = "allowance" if target.kind == "allowance" else "expired"
+        said = {"reason": text, "giver": giver.reference()}
+        total = sum(line.points for line in lines)
+        notices = [(line.recipient_id, "award_reversed", {**said, "points": line.points})
+                   for line in lines]  # fmt: skip
+        notices.append(
+            (giver.id, "award_reversed", {**said, "points": total, "returned_to": returned_to})
+        )
+        notify(ctx, notices, award_id=award.id)
         return Outcome(
             {
                 "award_id": award.id,
@@ -96,7 +106,7 @@ def reverse_award(
                 "clawback": clawback,
                 "points_returned": sum(line.points for line in lines),
                 "clawback_points": sum(line.points for line in lines if line.id in converted),
-                "returned_to": "allowance" if target.kind == "allowance" else "expired",
+                "returned_to": returned_to,
             },
             "award",
             award.id,

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from ledger.db import db
 from ledger.models import Policy
 from tests.api.conftest import ALL_SCOPES, token_for
-from tests.factories import NOW, make_user
+from tests.factories import NOW, make_award, make_user
 
 KINDS = ["need", "proactive", "handoff", "lead-time"]
 
 
 def seed_fuzz_world(people: int = 25) -> tuple[str, list[int], list[str]]:
-    """Seed the database; return a token holding every scope, the people's ids, the kinds."""
+    """Seed the database; return a token holding every scope, the people's ids, the kinds.
+
+    The people also award each other, so that a bonus run by the admin has lines to pay (a
+    run never pays lines its creator gave).
+    """
     db.session.add(
         Policy(
             effective_from=date(2000, 1, 1),
@@ -27,4 +32,6 @@ def seed_fuzz_world(people: int = 25) -> tuple[str, list[int], list[str]]:
     db.session.commit()
     admin = make_user("fuzz-admin@example.com", role="admin")
     reports = [make_user(f"fuzz{n}@example.com", manager=admin.email) for n in range(people)]
+    for giver, recipient in itertools.pairwise(reports):
+        make_award(giver, [recipient], points=10)
     return token_for(admin, ALL_SCOPES), [person.id for person in reports], list(KINDS)

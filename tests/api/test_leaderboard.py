@@ -30,9 +30,40 @@ def test_the_company_board_ranks_by_points_with_customers(awarded, as_user):
     assert body["since"].endswith("+00:00")
 
 
-def test_managers_see_the_split_by_direction(awarded, as_user):
-    body = as_user(awarded.boss, ["read", "manage"]).get(BOARD).json
-    assert body["items"][0]["by_direction"] == {"up": 0, "down": 0, "lateral": 15}
+def test_managers_see_the_split_by_direction_of_their_own_people(awarded, as_user):
+    body = as_user(awarded.boss, ["read", "manage"]).get(f"{BOARD}?scope=team:{awarded.boss.id}")
+    assert body.json["items"][0]["by_direction"] == {"up": 0, "down": 0, "lateral": 15}
+    company = as_user(awarded.admin, ["read", "manage"]).get(BOARD).json
+    assert company["items"][0]["by_direction"] == {"up": 0, "down": 0, "lateral": 15}
+
+
+def test_a_manager_sees_no_split_and_no_department_beyond_their_reach(awarded, as_user):
+    # Regression: any manager saw the whole company's split and any department's board.
+    boss = as_user(awarded.boss, ["read", "manage"])
+    company = boss.get(BOARD)
+    assert company.status_code == 200 and "by_direction" not in company.json["items"][0]
+    insisted = boss.get(f"{BOARD}?by_direction=true")
+    assert (insisted.status_code, insisted.json["error"]["code"]) == (404, "not_found")
+    sales = boss.get(f"{BOARD}?scope=department:{awarded.cy.department_id}")
+    assert (sales.status_code, sales.json["error"]["code"]) == (404, "not_found")
+    csv_rows = boss.get(f"{BOARD}?format=csv").data.decode().splitlines()
+    assert csv_rows[0] == "rank,user_id,name,email,points,awards,customers"
+    # Their own department is all theirs (Boss, Ada, Bob): the split is shown there.
+    own = boss.get(f"{BOARD}?scope=department&by_direction=true")
+    assert own.status_code == 200 and "by_direction" in own.json["items"][0]
+    plain = boss.get(f"{BOARD}?scope=department&by_direction=false")
+    assert "by_direction" not in plain.json["items"][0]
+
+
+def test_asking_for_the_split_without_manage_is_a_missing_scope(awarded, as_user):
+    ada = as_user(awarded.ada, ["read"])
+    for query in (
+        "by_direction=true",
+        f"by_direction=true&scope=department:{awarded.cy.department_id}",
+    ):
+        answer = ada.get(f"{BOARD}?{query}")
+        assert (answer.status_code, answer.json["error"]["code"]) == (403, "scope_missing")
+    assert ada.get(f"{BOARD}?by_direction=false").status_code == 200
 
 
 def test_a_subtree_board_needs_manage_and_reach(awarded, as_user):
@@ -76,7 +107,7 @@ def test_bad_arguments_answer_422(awarded, as_user, query):
 
 
 def test_the_board_answers_csv(awarded, as_user):
-    response = as_user(awarded.boss, ["read", "manage"]).get(f"{BOARD}?format=csv")
+    response = as_user(awarded.admin, ["read", "manage"]).get(f"{BOARD}?format=csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.data.decode())))
     assert rows[0] == ["rank", "user_id", "name", "email", "points", "awards", "customers",

@@ -103,7 +103,11 @@ API = {
     ("BonusRuns.BonusRuns", "GET"): ("/api/v1/bonus-runs", None, MANAGE),
     ("BonusRuns.BonusRuns", "POST"): ("/api/v1/bonus-runs", bonus_body, RUN_OF_M1),
     ("BonusRuns.BonusRun", "GET"): ("/api/v1/bonus-runs/{run}", None, RUN_OF_M1),
-    ("BonusRuns.BonusRunCommit", "POST"): ("/api/v1/bonus-runs/{run}/commit", None, RUN_OF_M1),
+    ("BonusRuns.BonusRunCommit", "POST"): (
+        "/api/v1/bonus-runs/{run}/commit",
+        lambda w: {"version": w.ids["run_version"]},
+        RUN_OF_M1,
+    ),
     ("BonusRuns.BonusRunPaid", "POST"): ("/api/v1/bonus-runs/{run}/paid", None, RUN_OF_M1),
     ("BonusRuns.BonusRunVoid", "POST"): ("/api/v1/bonus-runs/{run}/void", None, RUN_OF_M1),
     ("BonusRuns.BonusRunPayroll", "GET"): ("/api/v1/bonus-runs/{run}/payroll", None, RUN_OF_M1),
@@ -165,6 +169,15 @@ WEB = {
     ("bonus.payroll_csv", "GET"): ("/bonus/{run}/payroll.csv", {"M1", "A"}),
     ("bonus.transition", "POST"): ("/bonus/{run}/commit", {"M1", "A"}),
     ("static", "GET"): ("/static/baton.css", PUBLIC),
+    ("notifications.index", "GET"): ("/notifications", LOGGED_IN),
+    ("notifications.settings", "GET"): ("/settings/notifications", LOGGED_IN),
+    ("notifications.settings", "POST"): ("/settings/notifications", LOGGED_IN),
+    # A made-up link offer: nobody may claim it (real ones: integrations/test_slack_linking.py).
+    ("slack_link.confirm", "GET"): ("/slack/link/not-a-real-offer", set()),
+    ("slack_link.confirm", "POST"): ("/slack/link/not-a-real-offer", set()),
+    # Slack's own signature is its only credential: a session or CSRF token is not one
+    # (signed requests: tests/integrations/test_slack_command.py).
+    ("slack.commands", "POST"): ("/integrations/slack/commands", set()),
     # Probes for load balancers; /metrics is open in development only (tests/ops checks the
     # token and the production default).
     ("ops.healthz", "GET"): ("/healthz", PUBLIC),
@@ -176,12 +189,13 @@ WEB = {
 @pytest.fixture(scope="module")
 def world(sqlite_template):
     url = sqlite_template.new_database()
-    app = make_app(url)
+    app = make_app(url, BATON_SLACK_SIGNING_SECRET="authz-signing-secret")
     with app.app_context():
         built = build_world(app, FreshClient)
         status, body = call_api(built, "tok:M1", "POST", "/api/v1/bonus-runs", bonus_body(built))
         assert status == 201, body
         built.ids["run"] = body["id"]
+        built.ids["run_version"] = body["version"]
         built.csrf = {
             name: csrf_of(client) for name, client in built.sessions.items() if name != "anonymous"
         }

@@ -24,7 +24,7 @@ _serial = itertools.count(1)
 # Mutable business tables and the columns a refused request must leave untouched.
 WATCHED = {
     "users": "id, email, name, role, active, manager_id, department_id, password_hash, "
-    "session_version, employee_number, kind",
+    "session_version, employee_number, kind, slack_user_id, slack_handle",
     "departments": "id, name",
     "accounts": "id, balance, version, closed_at",
     "transfers": "id",
@@ -36,6 +36,9 @@ WATCHED = {
     "api_tokens": "id, revoked_at",
     "bonus_runs": "*",
     "conversions": "*",
+    "notifications": "id, user_id, read_at",
+    "notification_settings": "*",
+    "slack_links": "id, used_at, used_by_id",
 }
 
 

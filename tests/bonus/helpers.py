@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledger.bonus import rules, services
-from ledger.models import User
+from ledger.bonus.collect import preview
+from ledger.db import db
+from ledger.models import BonusRun, User
 from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.reconciliation import verify_ledger
 from ledger.services import award_points
@@ -64,14 +66,29 @@ def user_id(user: User | int) -> int:
     return user if isinstance(user, int) else user.id
 
 
-def key(user: User | int, name: str, path: str) -> IdempotencyKey:
-    return IdempotencyKey(f"user:{user_id(user)}", name, request_hash("POST", path, {}))
+def key(user: User | int, name: str, path: str, body: dict | None = None) -> IdempotencyKey:
+    return IdempotencyKey(f"user:{user_id(user)}", name, request_hash("POST", path, body or {}))
 
 
-def commit(user: User | int, run_id: int, name: str | None = None, now=NOW):
-    idempotency = key(user, name, f"/api/v1/bonus-runs/{run_id}/commit") if name else None
+def version_of(run_id: int) -> str:
+    """Return the version a client previewing the run now is shown."""
+    run = db.session.get(BonusRun, run_id)
+    if run is None:
+        return "no-such-run"
+    return preview(run, db.session.get(User, run.created_by_id)).digest
+
+
+def commit(
+    user: User | int, run_id: int, name: str | None = None, now=NOW, version: str | None = None
+):
+    """Commit as a client does: preview the run (unless given the version seen), then commit."""
+    version = version or version_of(run_id)
+    path = f"/api/v1/bonus-runs/{run_id}/commit"
+    idempotency = key(user, name, path, {"version": version}) if name else None
     actor = Actor(user_id(user))
-    return services.commit_run(run_id, now=now, actor=actor, idempotency=idempotency)
+    return services.commit_run(
+        run_id, version=version, now=now, actor=actor, idempotency=idempotency
+    )
 
 
 def void(user: User | int, run_id: int, now=NOW):

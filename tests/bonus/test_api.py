@@ -32,17 +32,26 @@ def create(org, **changes):
     )
 
 
+def commit(org, run_id, version, key="auto", **kwargs):
+    path = f"/api/v1/bonus-runs/{run_id}/commit"
+    return org.caller.post(path, json={"version": version}, key=key, **kwargs)
+
+
 def test_a_manager_previews_commits_and_exports_a_run(org):
     created = create(org)
     assert created.status_code == 201, created.json
     run = created.json
     assert run["status"] == "draft" and run["totals"]["amount"] == "10.00"
-    assert org.caller.get(f"/api/v1/bonus-runs/{run['id']}").json["stale"] is False
-    committed = org.caller.post(f"/api/v1/bonus-runs/{run['id']}/commit", key="c1")
+    assert created.headers["ETag"] == f'"{run["version"]}"'
+    shown = org.caller.get(f"/api/v1/bonus-runs/{run['id']}")
+    assert shown.json["stale"] is False and shown.json["version"] == run["version"]
+    assert shown.headers["ETag"] == created.headers["ETag"]
+    committed = commit(org, run["id"], run["version"], key="c1")
     assert committed.status_code == 200 and committed.json["status"] == "committed"
-    replay = org.caller.post(f"/api/v1/bonus-runs/{run['id']}/commit", key="c1")
+    assert committed.json["version"] == run["version"]
+    replay = commit(org, run["id"], run["version"], key="c1")
     assert replay.data == committed.data and replay.headers["Idempotent-Replayed"] == "true"
-    again = org.caller.post(f"/api/v1/bonus-runs/{run['id']}/commit", key="c2")
+    again = commit(org, run["id"], run["version"], key="c2")
     assert (again.status_code, again.json["error"]["code"]) == (409, "already_committed")
     rows = org.caller.get(f"/api/v1/bonus-runs/{run['id']}/payroll").json["items"]
     assert [(row["email"], row["amount"], row["currency"]) for row in rows] == [
@@ -58,15 +67,67 @@ def test_a_manager_previews_commits_and_exports_a_run(org):
 
 
 def test_the_same_key_on_two_different_commits_is_refused(org):
-    first, second = create(org).json["id"], create(org, currency="USD").json["id"]
-    assert org.caller.post(f"/api/v1/bonus-runs/{first}/commit", key="same").status_code == 200
-    reused = org.caller.post(f"/api/v1/bonus-runs/{second}/commit", key="same")
+    first, second = create(org).json, create(org, currency="USD").json
+    assert commit(org, first["id"], first["version"], key="same").status_code == 200
+    reused = commit(org, second["id"], second["version"], key="same")
     assert (reused.status_code, reused.json["error"]["code"]) == (422, "idempotency_key_reused")
+
+
+def test_a_run_pays_only_the_version_that_was_previewed(org):
+    # Regression: after `draft_stale` the server refreshed the draft, and a second commit
+    # with no new preview paid amounts nobody had seen.
+    run = create(org).json
+    give(org.dee, [org.cy], 8)  # lands after the preview: Cy now has 28 points, not 20
+    stale = commit(org, run["id"], run["version"])
+    assert (stale.status_code, stale.json["error"]["code"]) == (409, "draft_stale")
+    fresh = stale.json["error"]["details"]["draft"]
+    assert fresh["version"] != run["version"] and fresh["totals"]["points"] == 48
+    assert fresh["total_cents"] == fresh["totals"]["amount_cents"] == 1200
+    again = commit(org, run["id"], run["version"])  # the old version, a new key
+    assert (again.status_code, again.json["error"]["code"]) == (409, "draft_stale")
+    assert again.json["error"]["details"]["draft"]["version"] == fresh["version"]
+    assert org.caller.get(f"/api/v1/bonus-runs/{run['id']}").json["status"] == "draft"
+    paid = commit(org, run["id"], fresh["version"])
+    assert paid.status_code == 200, paid.json
+    assert paid.json["totals"]["amount_cents"] == 1200 and paid.json["total_cents"] == 1200
+    rows = org.caller.get(f"/api/v1/bonus-runs/{run['id']}/payroll").json["items"]
+    assert {row["email"]: row["amount"] for row in rows} == {
+        org.bob.email: "5.00",
+        org.cy.email: "7.00",
+    }
+
+
+def test_a_commit_without_a_version_is_refused_and_the_key_stays_unused(org):
+    run = create(org).json
+    path = f"/api/v1/bonus-runs/{run['id']}/commit"
+    for missing in (org.caller.post(path, key="k"), org.caller.post(path, json={}, key="k")):
+        assert (missing.status_code, missing.json["error"]["code"]) == (428, "version_required")
+    star = org.caller.post(path, key="k", headers={"If-Match": "*"})  # names no version
+    assert (star.status_code, star.json["error"]["code"]) == (422, "validation_error")
+    assert org.caller.get(path.removesuffix("/commit")).json["status"] == "draft"
+    assert commit(org, run["id"], run["version"], key="k").status_code == 200
+
+
+def test_if_match_names_the_version_as_the_etag_does(org):
+    run = create(org).json
+    path = f"/api/v1/bonus-runs/{run['id']}/commit"
+    etag = org.caller.get(path.removesuffix("/commit")).headers["ETag"]
+    both = org.caller.post(path, json={"version": "other"}, headers={"If-Match": etag})
+    assert (both.status_code, both.json["error"]["code"]) == (422, "validation_error")
+    weak = org.caller.post(path, headers={"If-Match": f"W/{etag}"})
+    assert (weak.status_code, weak.json["error"]["code"]) == (422, "validation_error")
+    wrong = org.caller.post(path, headers={"If-Match": '"not-this-one"'})
+    assert (wrong.status_code, wrong.json["error"]["code"]) == (409, "draft_stale")
+    committed = org.caller.post(path, key="m", headers={"If-Match": etag})
+    assert committed.status_code == 200 and committed.headers["ETag"] == etag
+    # The same key with the version in the body is the same request: it replays.
+    replay = commit(org, run["id"], run["version"], key="m")
+    assert replay.headers["Idempotent-Replayed"] == "true" and replay.data == committed.data
 
 
 def test_commit_needs_an_idempotency_key_and_the_manage_scope(org, client):
     run_id = create(org).json["id"]
-    missing = org.caller.post(f"/api/v1/bonus-runs/{run_id}/commit", key=None)
+    missing = org.caller.post(f"/api/v1/bonus-runs/{run_id}/commit", json={}, key=None)
     assert missing.json["error"]["code"] == "idempotency_key_missing"
     reader = Caller(client, org.ann, token_for(org.ann, ["read"]))
     assert reader.post(f"/api/v1/bonus-runs/{run_id}/commit").status_code == 403
@@ -112,8 +173,9 @@ def test_bad_requests_get_a_clear_error_and_write_nothing(org, changes, status, 
 def test_the_payroll_csv_escapes_formula_prefixes(org):
     tricky = ["=HYPERLINK(1)", "+1", "-2", "@SUM(1)"]  # the directory strips tabs and CRs
     give(org.dee, [make_user(manager=org.ann.email, name=name) for name in tricky], 1)
-    run_id = create(org).json["id"]
-    org.caller.post(f"/api/v1/bonus-runs/{run_id}/commit", key="c")
+    run = create(org).json
+    run_id = run["id"]
+    assert commit(org, run_id, run["version"]).status_code == 200
     answer = org.caller.get(f"/api/v1/bonus-runs/{run_id}/payroll.csv")
     assert answer.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))

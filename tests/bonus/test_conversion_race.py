@@ -46,14 +46,17 @@ def test_concurrent_commits_of_one_run_convert_once(org):
     for trial in range(TRIALS):
         if trial:
             give(org.dee, [org.bob], 1)
-        run_id = draft(org.ann)["id"]
-        # Half the threads share one key, the rest each bring their own.
+        run = draft(org.ann)
+        run_id = run["id"]
+        # Half the threads share one key, the rest each bring their own; all commit the
+        # version the draft showed.
         calls = [
             partial(
                 commit,
                 org.ann.id,
                 run_id,
                 f"shared-{trial}" if index % 2 else f"own-{trial}-{index}",
+                version=run["version"],
             )
             for index in range(THREADS)
         ]
@@ -74,9 +77,13 @@ def test_two_runs_over_the_same_window_convert_each_line_once(org):
     app, org = org
     for _ in range(TRIALS):
         give(org.dee, [org.bob, org.cy], 1)
-        team, company = draft(org.ann)["id"], draft(org.admin, "company")["id"]
+        team, company = draft(org.ann), draft(org.admin, "company")
         results = run_together(
-            app, [partial(commit, org.ann.id, team), partial(commit, org.admin.id, company)]
+            app,
+            [
+                partial(commit, org.ann.id, team["id"], version=team["version"]),
+                partial(commit, org.admin.id, company["id"], version=company["version"]),
+            ],
         )
         outcomes = sorted(type(result.error).__name__ for result in results)
         assert outcomes == ["DraftStale", "NoneType"], outcomes
@@ -89,10 +96,15 @@ def test_void_then_a_new_run_converts_the_lines_again_and_pays_each_bonus_once(o
     first = draft(org.ann)["id"]
     commit(org.ann, first)
     void(org.ann, first)
-    second, third = draft(org.ann)["id"], draft(org.admin, "company")["id"]
+    second, third = draft(org.ann), draft(org.admin, "company")
     results = run_together(
-        app, [partial(commit, org.ann.id, second), partial(commit, org.admin.id, third)]
+        app,
+        [
+            partial(commit, org.ann.id, second["id"], version=second["version"]),
+            partial(commit, org.admin.id, third["id"], version=third["version"]),
+        ],
     )
+    second, third = second["id"], third["id"]
     assert sum(result.error is None for result in results) == 1
     fresh_session()
     paid = Counter()

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ledger.bonus.rules import Rule
-from ledger.bonus.services import commit_run, create_draft
+from ledger.bonus.services import create_draft
 from ledger.db import db
 from ledger.errors import AlreadyCommitted, AlreadyConverted, DraftStale
 from ledger.models import AwardLine, Conversion, Reversal
@@ -19,6 +19,7 @@ from ledger.operations import Actor
 from ledger.queries.balances import balances
 from ledger.reconciliation import verify_ledger
 from ledger.services import award_points, reverse_award, top_up
+from tests.bonus.helpers import commit
 from tests.factories import ADMIN_ACTOR, make_user
 from tests.ledger.concurrency import fresh_session, run_together
 
@@ -75,7 +76,8 @@ def test_commits_awards_and_reversals_over_the_same_people_end_exact(teams, now)
     jobs += [partial(reverse_award, award_id, reason="race", now=now, actor=ADMIN_ACTOR)
              for award_id in teams["earlier"]]  # fmt: skip
     for run_id, manager in zip(teams["runs"], teams["managers"], strict=True):
-        jobs += [partial(commit_run, run_id, now=now, actor=Actor(manager))] * 4
+        # Each commit previews the run, then commits the version it saw.
+        jobs += [partial(commit, manager, run_id, now=now)] * 4
     random.Random(SEED).shuffle(jobs)
 
     def share(index):

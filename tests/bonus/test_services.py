@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from ledger.bonus import rules, services
-from ledger.bonus.errors import AlreadyPaid, NotCommitted
+from ledger.bonus.errors import AlreadyPaid, NotCommitted, VersionRequired
 from ledger.bonus.queries import get_run, list_runs, payroll
 from ledger.db import db
 from ledger.errors import AlreadyCommitted, DraftStale, EmptyRun, Forbidden, NotFound
@@ -69,22 +69,43 @@ def test_commit_fails_draft_stale_when_points_arrive_after_the_preview(org):
     run = draft(org.ann)
     give(org.dee, [org.cy], 7)
     assert get_run(run["id"], org.ann)["stale"] is True
-    with pytest.raises(DraftStale):
-        commit(org.ann, run["id"])
+    for _ in range(2):  # every time, until the fresh version is named
+        with pytest.raises(DraftStale) as stale:
+            commit(org.ann, run["id"], version=run["version"])
+        fresh = stale.value.details["draft"]
+        assert fresh["version"] != run["version"] and people_in(fresh)[org.cy.id]["points"] == 27
     refreshed = get_run(run["id"], org.ann)
-    assert refreshed["stale"] is False and people_in(refreshed)[org.cy.id]["points"] == 27
-    committed = commit(org.ann, run["id"]).document
-    assert committed["totals"]["points"] == 47
+    assert refreshed["stale"] is False and refreshed["version"] == fresh["version"]
+    committed = commit(org.ann, run["id"], version=fresh["version"]).document
+    assert committed["totals"]["points"] == 47 and committed["total_points"] == 47
     assert_books_reconcile()
+
+
+def test_a_commit_pays_a_version_shown_by_a_later_preview(org):
+    run = draft(org.ann)
+    give(org.dee, [org.cy], 7)
+    shown = get_run(run["id"], org.ann)  # a reader's fresh preview, never stored
+    committed = commit(org.ann, run["id"], version=shown["version"]).document
+    assert committed["total_cents"] == shown["total_cents"] == 470
+    assert committed["version"] == shown["version"]
+    assert_books_reconcile()
+
+
+def test_a_commit_must_name_a_version(org):
+    run = draft(org.ann)
+    with pytest.raises(VersionRequired):
+        services.commit_run(run["id"], version="", now=NOW, actor=Actor(org.ann.id))
+    assert get_run(run["id"], org.ann)["status"] == "draft"
 
 
 def test_a_second_commit_with_another_key_is_refused_and_the_same_key_replays(org):
     run = draft(org.ann)
-    first = commit(org.ann, run["id"], "k1")
-    assert commit(org.ann, run["id"], "k1").replayed
+    seen = run["version"]
+    first = commit(org.ann, run["id"], "k1", version=seen)
+    assert commit(org.ann, run["id"], "k1", version=seen).replayed
     with pytest.raises(AlreadyCommitted):
-        commit(org.ann, run["id"], "k2")
-    assert commit(org.ann, run["id"], "k1").document == first.document
+        commit(org.ann, run["id"], "k2", version=seen)
+    assert commit(org.ann, run["id"], "k1", version=seen).document == first.document
     assert_books_reconcile()
 
 

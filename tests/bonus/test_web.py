@@ -29,8 +29,15 @@ def ann(app, client, monkeypatch):
     return org, browser
 
 
+VERSION = re.compile(r'name="version"[^>]*value="([^"]+)"')
+
+
 def confirm_form(html: str) -> dict:
-    return {"nonce": NONCE.search(html).group(1), "confirm": "y"}
+    return {
+        "nonce": NONCE.search(html).group(1),
+        "confirm": "y",
+        "version": VERSION.search(html).group(1),
+    }
 
 
 def test_a_manager_previews_commits_downloads_and_marks_a_run_paid(ann):
@@ -68,6 +75,25 @@ def test_commit_needs_the_confirmation_and_a_resubmit_counts_once(ann):
     browser.post(f"{run_path}/commit", form)
     browser.post(f"{run_path}/commit", form)  # the same render sent twice
     assert "already been committed" not in browser.html(run_path)
+    assert_books_reconcile()
+
+
+def test_the_page_commits_only_the_amounts_it_showed(ann):
+    # Regression: after `draft_stale` the next commit paid amounts the page never showed.
+    org, browser = ann
+    created = browser.post("/bonus/", {**NEW_RUN, "scope": f"team:{org.ann.id}"})
+    run_path = created.headers["Location"].rstrip("/")
+    seen = browser.html(run_path)
+    give(org.dee, [org.cy], 10, now=NOW)  # lands while the manager reads the page
+    for _ in range(2):
+        form = {**confirm_form(seen), "nonce": NONCE.search(browser.html(run_path)).group(1)}
+        assert browser.post(f"{run_path}/commit", form).status_code == 302
+        page = browser.html(run_path)
+        assert "(draft)" in page and "nothing was committed" in page
+    assert "EUR 25.00" in page
+    assert browser.post(f"{run_path}/commit", confirm_form(page)).status_code == 302
+    page = browser.html(run_path)
+    assert "(committed)" in page and "EUR 25.00" in page
     assert_books_reconcile()
 
 

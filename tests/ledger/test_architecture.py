@@ -45,7 +45,7 @@ def test_the_check_catches_an_adapter_import(tmp_path):
     assert len(violations(package)) == 2
 
 
-@pytest.mark.parametrize("folder", ["api", "web"])
+@pytest.mark.parametrize("folder", ["api", "web", "integrations"])
 def test_adapters_do_not_touch_the_database_session(folder):
     offenders = [
         str(path.relative_to(ROOT))

@@ -6,6 +6,7 @@ from sqlalchemy.exc import DatabaseError
 
 from ledger.db import db
 from ledger.models import APPEND_ONLY_TABLES
+from ledger.sealing import seal_transfers
 from ledger.services import close_period, reverse_award
 from tests.factories import ADMIN_ACTOR, make_award, make_user
 
@@ -15,6 +16,7 @@ def history(engine_app, now):
     award = make_award(make_user(), [make_user()], now=now)
     reverse_award(award["id"], reason="test reversal", now=now, actor=ADMIN_ACTOR)
     close_period("2026-11", now=now, actor=ADMIN_ACTOR, force=True)
+    seal_transfers(now=now, actor=ADMIN_ACTOR)
     return engine_app
 
 

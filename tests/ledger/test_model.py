@@ -13,6 +13,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -68,6 +69,8 @@ class LedgerModel(RuleBasedStateMachine):
         # Award lines by (award id, recipient): their points, time and converting run.
         self.lines: dict[tuple[int, str], dict] = {}
         self.runs: dict[int, dict] = {}
+        # Lines in M's team from the start, so that bonus runs have something to convert.
+        self.record_award("C", ["A", "B"], 5, "seed")
 
     def teardown(self):
         if getattr(self, "context", None) is not None:
@@ -106,6 +109,16 @@ class LedgerModel(RuleBasedStateMachine):
         key=st.text("abcdef", min_size=1, max_size=3),
     )
     def award(self, giver, recipients, points, key):
+        self.record_award(giver, recipients, points, key)
+        return (giver, key)
+
+    @rule(recipient=st.sampled_from(["A", "B"]), points=st.integers(1, 10))
+    def team_award(self, recipient, points):
+        """Give M's team points from outside it, so bonus runs find lines to convert."""
+        self.record_award("C", [recipient], points, f"team-{len(self.stored)}")
+
+    def record_award(self, giver, recipients, points, key):
+        """Give an award and check the outcome against the model (and any stored key)."""
         request = (giver, tuple(recipients), points)
         seen = self.stored.get((giver, key))
         try:
@@ -121,7 +134,7 @@ class LedgerModel(RuleBasedStateMachine):
                 assert outcome == stored_outcome  # a replay returns the first document
             else:
                 assert outcome == stored_outcome
-            return (giver, key)
+            return
         expected = self.expected_award(giver, recipients, points)
         assert outcome[0] == ("error" if expected else "ok"), (outcome, expected)
         if expected:
@@ -148,7 +161,6 @@ class LedgerModel(RuleBasedStateMachine):
                     "run": None,
                 }
         self.stored[(giver, key)] = (request, outcome)
-        return (giver, key)
 
     def _give(self, giver, recipients, points, key):
         return award_points(
@@ -227,27 +239,38 @@ class LedgerModel(RuleBasedStateMachine):
         assert sum(line["points"] for line in document["lines"]) == sum(
             self.lines[key]["points"] for key in lines
         )
-        self.runs[document["id"]] = {"status": "draft", "lines": lines, "until": until}
+        # The versions of this run a client was shown, and the lines each one pays.
+        versions = {document["version"]: lines}
+        self.runs[document["id"]] = {"status": "draft", "versions": versions, "until": until}
 
-    @rule(choice=st.integers(min_value=0, max_value=20))
-    def bonus_commit(self, choice):
-        if not self.runs:
-            return
+    def shown(self, document: dict, lines: frozenset) -> None:
+        """Record a fresh draft a client was shown: its version names exactly these lines."""
+        assert sum(line["points"] for line in document["lines"]) == sum(
+            self.lines[key]["points"] for key in lines
+        )
+        self.runs[document["id"]]["versions"][document["version"]] = lines
+
+    @precondition(lambda self: any(run["status"] == "draft" for run in self.runs.values()))
+    @rule(choice=st.integers(min_value=0, max_value=20), seen=st.integers(0, 20))
+    def bonus_commit(self, choice, seen):
+        """Commit a version some client was shown, the latest or an older one."""
         run_id = sorted(self.runs)[choice % len(self.runs)]
         run = self.runs[run_id]
+        version = list(run["versions"])[-1 - seen % len(run["versions"])]
         current = self.eligible(run["until"])
         try:
-            commit_run(run_id, now=self.now, actor=Actor(self.ids["M"]))
+            commit_run(run_id, version=version, now=self.now, actor=Actor(self.ids["M"]))
         except LedgerError as error:
             if run["status"] != "draft":
                 assert error.code == "already_committed"
-            elif current != run["lines"]:
+            elif current != run["versions"][version]:
+                # Never the new amounts: the fresh draft comes back for review instead.
                 assert error.code == "draft_stale"
-                run["lines"] = current  # the service refreshed the preview
+                self.shown(error.details["draft"], current)
             else:
                 assert not current and error.code == "empty_run"
             return
-        assert run["status"] == "draft" and current == run["lines"]
+        assert run["status"] == "draft" and current == run["versions"][version]
         run["status"] = "committed"
         for key in current:
             self.lines[key]["run"] = run_id

@@ -57,6 +57,34 @@ def test_a_manager_sees_their_subtree_and_the_direction_breakdown(as_user, award
     assert browser.get(f"/leaderboard?scope=team:{awards['boss'].id}").status_code == 404
 
 
+def test_a_manager_sees_no_split_and_no_department_beyond_their_reach(as_user, awards):
+    # Regression: the page showed any manager the company's split and offered no check on
+    # another department's board.
+    browser = as_user("lead")
+    company = browser.html("/leaderboard")
+    assert ranked_names(company) == ["Ben Berg", "Ana Alvarez", "Sam Sales"]
+    assert "served up" not in company.split("<thead>")[1].split("</thead>")[0]
+    csv_header = browser.get("/leaderboard.csv").get_data(as_text=True).splitlines()[0]
+    assert csv_header.endswith(",customers")
+    sales = awards["sam"].department_id
+    assert f"department:{sales}" not in company
+    refused = browser.get(f"/leaderboard?scope=department:{sales}")
+    assert refused.status_code == 404 and "Sam Sales" not in refused.get_data(as_text=True)
+    assert browser.get(f"/leaderboard.csv?scope=department:{sales}").status_code == 404
+
+
+def test_a_department_within_reach_is_offered_with_its_split(as_user, awards):
+    # Bea Boss's own department is Leadership; Engineering (Lee, Ana, Ben) is all under her.
+    engineering = awards["ana"].department_id
+    browser = as_user("boss")
+    html = browser.html("/leaderboard")
+    assert f"department:{engineering}" in html
+    assert f"department:{awards['sam'].department_id}" not in html
+    board = browser.html(f"/leaderboard?scope=department:{engineering}")
+    assert ranked_names(board) == ["Ben Berg", "Ana Alvarez"]
+    assert "served up" in board.split("<thead>")[1].split("</thead>")[0]
+
+
 def test_a_custom_range_and_past_periods_are_windows(as_user, awards):
     browser = as_user("ana")
     assert ranked_names(
@@ -76,7 +104,7 @@ def test_the_csv_has_a_header_and_every_ranked_row(as_user, awards):
     from tests.factories import ADMIN_ACTOR, NOW
 
     update_user(awards["sam"].id, {"employee_number": "HR-0042"}, now=NOW, actor=ADMIN_ACTOR)
-    response = as_user("lead").get("/leaderboard.csv?scope=company")
+    response = as_user("admin").get("/leaderboard.csv?scope=company")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))

@@ -56,6 +56,7 @@ def index():
 def show(run_id: int):
     run = get_run(run_id, current_user)
     forms = {verb: _nonce_form(ConfirmForm if verb == "commit" else NonceForm) for verb in VERBS}
+    forms["commit"].version.data = run.get("version")
     return render_template("bonus/show.html", run=run, forms=forms)
 
 
@@ -67,11 +68,13 @@ def transition(run_id: int, verb: str):
     if not form.validate_on_submit():
         flash("Tick the confirmation to commit the run.", "error")
         return redirect(url_for("bonus.show", run_id=run_id))
-    key = form_key(form, {})
+    body = {"version": form.version.data} if verb == "commit" else {}
     try:
-        VERBS[verb](run_id, now=clock.utcnow(), actor=web_actor(), idempotency=key)
+        VERBS[verb](
+            run_id, now=clock.utcnow(), actor=web_actor(), idempotency=form_key(form, body), **body
+        )
     except LedgerError as error:
-        flash(error.message, "error")
+        flash(STALE if error.code == "draft_stale" else error.message, "error")
     else:
         flash(DONE[verb], "success")
     return redirect(url_for("bonus.show", run_id=run_id))
@@ -86,6 +89,10 @@ def payroll_csv(run_id: int):
 
 
 VERBS = {"commit": commit_run, "void": void_run, "paid": mark_paid}
+STALE = (
+    "The points or amounts changed since you looked, so nothing was committed. "
+    "The page now shows the new amounts: check them and commit again."
+)
 DONE = {
     "commit": "Committed: the points are converted and the amounts are fixed.",
     "void": "Voided: the points are back and can be converted again.",

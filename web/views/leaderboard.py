@@ -13,7 +13,7 @@ from ledger.models import DIRECTIONS
 from ledger.queries.leaderboard import METRICS, leaderboard
 from ledger.queries.people import departments, employee_numbers
 from ledger.queries.periods import recent_period_keys
-from ledger.queries.scopes import leaderboard_members, window_for
+from ledger.queries.scopes import departments_in_reach, ranking_scope, window_for
 from ledger.queries.service_kinds import service_kinds
 from ledger.tokens import allowed_scopes
 from web.views.exports import csv_response
@@ -25,8 +25,8 @@ STATUS = {Forbidden: 403, NotFound: 404}
 @bp.get("/leaderboard")
 @login_required
 def index():
-    choice, rows, error = _ranking()
-    status = STATUS.get(type(error), 422) if error else 200
+    choice, rows, split, error = _ranking()
+    status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 422)
     top = max((row[choice["metric"]] for row in rows), default=0)
     return render_template(
         "leaderboard/index.html",
@@ -37,18 +37,18 @@ def index():
         scopes=_scope_options(),
         periods=recent_period_keys(clock.utcnow()),
         kinds=service_kinds(active_only=False),
-        manage=_manage(),
-    ), status
+        split=split,
+    ), status if error else 200
 
 
 @bp.get("/leaderboard.csv")
 @login_required
 def download():
-    choice, rows, error = _ranking()
+    choice, rows, split, error = _ranking()
     if error:
         return index()
     header = ["rank", "employee_id", "user_id", "name", "email", "points", "awards", "customers"]
-    directions = list(DIRECTIONS) if _manage() else []
+    directions = list(DIRECTIONS) if split else []
     numbers = employee_numbers([row["user"]["id"] for row in rows])
     return csv_response(
         header + directions,
@@ -68,7 +68,11 @@ def _manage() -> bool:
 
 
 def _ranking():
-    """Read the choices from the query string and rank; an error comes back, never raised."""
+    """Read the choices from the query string and rank; an error comes back, never raised.
+
+    The split by direction comes only for a scope within the viewer's reach (and with the
+    manage right); otherwise the rows do not carry it at all.
+    """
     args = request.args
     now = clock.utcnow()
     choice = {
@@ -91,17 +95,20 @@ def _ranking():
             since=_day(choice["since"], "since") if choice["period"] is None else None,
             until=_day(choice["until"], "until") if choice["period"] is None else None,
         )
-        members = leaderboard_members(choice["scope"], current_user, manage=_manage())
+        scope = ranking_scope(choice["scope"], current_user, manage=_manage())
         rows = leaderboard(
             window,
             metric=choice["metric"],
-            members=members,
+            members=scope.members,
             direction=choice["direction"] or None,
             service_kind=choice["kind"] or None,
         )
     except LedgerError as error:
-        return choice, [], error
-    return choice, rows, None
+        return choice, [], False, error
+    if not scope.by_direction:
+        for row in rows:
+            del row["by_direction"]
+    return choice, rows, scope.by_direction, None
 
 
 def _day(text: str, name: str) -> date | None:
@@ -120,10 +127,11 @@ def _scope_options() -> list[tuple[str, str]]:
     options.append(("team", "My team (people who share my manager)"))
     if _manage():
         options.append((f"team:{current_user.id}", "Everyone under me (my whole organisation)"))
-    if current_user.role == "admin":
-        options += [
-            (f"department:{d['id']}", f"Department: {d['name']}")
-            for d in departments()
-            if d["id"] != current_user.department_id
-        ]
+    # Other departments only where the viewer's reach covers all their people.
+    covered = departments_in_reach(current_user)
+    options += [
+        (f"department:{d['id']}", f"Department: {d['name']}")
+        for d in departments()
+        if d["id"] != current_user.department_id and d["id"] in covered
+    ]
     return options

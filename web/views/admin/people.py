@@ -10,7 +10,7 @@ from ledger.imports.importer import ImportRejected, import_file
 from ledger.queries.people import list_users, people_search, user_by_id, user_document
 from ledger.services.directory import create_user, deactivate_user, update_user
 from web.acting import web_actor
-from web.forms import ImportForm, NewPersonForm, PersonForm, choices
+from web.forms import ImportForm, NewPersonForm, PersonEditForm, choices
 from web.views.admin import admin_required
 from web.views.refusals import show_refusal
 
@@ -70,7 +70,7 @@ def edit(user_id: int):
     if user is None:
         abort(404)
     person = user_document(user)
-    form = PersonForm(
+    form = PersonEditForm(
         data={
             **person,
             "department": person["department"]["name"] if person["department"] else "",
@@ -83,6 +83,7 @@ def edit(user_id: int):
         changes["department"] = form.department.data or None
         changes["manager_id"] = form.manager_id.data or None
         changes["employee_number"] = form.employee_number.data or None
+        changes["slack_user_id"] = form.slack_user_id.data or None
         try:
             update_user(user_id, changes, now=clock.utcnow(), actor=web_actor())
         except LedgerError as error:
