@@ -31,7 +31,8 @@ run: install
 	$(BIN)/flask ledger init-db
 	$(BIN)/flask ledger seed-demo --if-empty
 	@$(BIN)/flask ledger demo-logins --url http://$(HOST):$(PORT)/
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app  # Baton logs each request itself
+	@# honcho runs the Procfile: the web server and one delivery worker; Ctrl-C stops both.
+	HOST=$(HOST) $(BIN)/honcho start --no-colour -f Procfile -p $(PORT)
 
 # Lint, then the fast tests in parallel, then the heavy groups serially, then the browser.
 test: install-test

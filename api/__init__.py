@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
         limits,
         meta,
         users,
+        webhooks,
     )
 
     app.config.setdefault("API_TITLE", "Baton")
@@ -48,3 +49,4 @@ def init_app(app: Flask) -> None:
     for blueprint in (awards.bp, balances.bp, leaderboard.bp, ledger_admin.bp, users.bp):
         rest.register_blueprint(blueprint, url_prefix="/api/v1")
     rest.register_blueprint(bonus_runs.bp, url_prefix="/api/v1")
+    rest.register_blueprint(webhooks.bp, url_prefix="/api/v1")

@@ -35,6 +35,10 @@ time, until you commit the fresh version.
 
 **Lists** answer `{"items", "next_cursor"}`; pass `cursor` until it is null. Awards and
 leaderboards also answer CSV (`Accept: text/csv` or `format=csv`).
+
+**Webhooks.** Rather than polling, subscribe an endpoint (`POST /webhooks`, `admin`): Baton
+POSTs each chosen event, signed by the Standard Webhooks specification, with the object as
+this API returns it. Delivery is at least once: deduplicate on the `webhook-id` header.
 """
 
 

@@ -270,3 +270,7 @@ from ledger.history_cli import history_commands  # noqa: E402  (seal, export, im
 
 for command in history_commands:
     ledger_cli.add_command(command)
+
+from ledger.delivery.cli import worker_command  # noqa: E402  (the worker lives with the queue)
+
+ledger_cli.add_command(worker_command)

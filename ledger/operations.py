@@ -16,6 +16,7 @@ from ledger import metrics
 from ledger.db import db, write_transaction
 from ledger.errors import IdempotencyInFlight, IdempotencyKeyReused, LedgerError
 from ledger.models import AuditEvent, Operation
+from ledger.outbox import Event, append
 from ledger.postings import upsert
 
 LOCK_NOT_AVAILABLE = "55P03"
@@ -51,6 +52,11 @@ class OperationContext:
     operation_id: int
     now: datetime
     transfer_count: int = 0
+    events: list[Event] = field(default_factory=list)
+
+    def emit(self, type_: str, data: dict[str, Any], object_type: str, object_id: Any) -> None:
+        """Tell subscribers about this operation's effect once it commits (DESIGN "Events")."""
+        self.events.append(Event(type_, data, object_type, object_id))
 
 
 @dataclass
@@ -163,6 +169,9 @@ def _claim(kind: str, idempotency: IdempotencyKey | None, now: datetime) -> int 
 
 def _finish(ctx, kind, actor, idempotency, outcome: Outcome):
     _record(ctx, kind, actor, idempotency, "done", outcome.document, outcome, "ok")
+    # Only a body that finished writes its events: a refusal rolled back to the savepoint and
+    # a replay never ran the body, so neither tells anyone.
+    append(ctx.events, now=ctx.now, operation_id=ctx.operation_id)
     return "done", outcome.document, ctx.operation_id, False
 
 

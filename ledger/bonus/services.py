@@ -128,8 +128,10 @@ def commit_run(
         _check_not_involved(committer, found)
         _remember(run, found)
         _convert(ctx, run, found, creator)
+        document = run_document(run, stored_document(run, stored_lines(run.id)))
+        ctx.emit("bonus_run.committed", document, "bonus_run", run.id)
         return Outcome(
-            run_document(run, stored_document(run, stored_lines(run.id))),
+            document,
             "bonus_run",
             run.id,
             {
@@ -168,9 +170,10 @@ def void_run(
                 .values(voided_at=now)
                 .execution_options(synchronize_session=False)
             )
-        if run.status != "voided":
-            run.status, run.voided_at, run.void_operation_id = "voided", now, ctx.operation_id
-        return _state_outcome(run)
+        if run.status == "voided":
+            return _state_outcome(run)
+        run.status, run.voided_at, run.void_operation_id = "voided", now, ctx.operation_id
+        return _state_outcome(run, ctx, "bonus_run.voided")
 
     return run_operation("bonus_run_void", body, now=now, actor=actor, idempotency=idempotency)
 
@@ -186,10 +189,11 @@ def mark_paid(
             raise NotCommitted(f"Bonus run {run.id} is still a draft; commit it first.")
         if run.status == "voided":
             raise AlreadyVoided(f"Bonus run {run.id} was voided.")
-        if run.status == "committed":
-            run.status, run.paid_at = "paid", now
-            _tell_paid(ctx, run)
-        return _state_outcome(run)
+        if run.status != "committed":
+            return _state_outcome(run)
+        run.status, run.paid_at = "paid", now
+        _tell_paid(ctx, run)
+        return _state_outcome(run, ctx, "bonus_run.paid")
 
     return run_operation("bonus_run_paid", body, now=now, actor=actor, idempotency=idempotency)
 
@@ -309,11 +313,10 @@ def _convert(ctx, run: BonusRun, found: Preview, creator: User) -> None:
     run.status, run.committed_at, run.commit_operation_id = "committed", ctx.now, ctx.operation_id
 
 
-def _state_outcome(run: BonusRun) -> Outcome:
+def _state_outcome(run: BonusRun, ctx=None, event: str | None = None) -> Outcome:
+    """Describe the run as it now stands; a transition (`event`) also tells subscribers."""
     db.session.flush()
-    return Outcome(
-        run_document(run, stored_document(run, stored_lines(run.id))),
-        "bonus_run",
-        run.id,
-        {"status": run.status},
-    )
+    document = run_document(run, stored_document(run, stored_lines(run.id)))
+    if event is not None:
+        ctx.emit(event, document, "bonus_run", run.id)
+    return Outcome(document, "bonus_run", run.id, {"status": run.status})

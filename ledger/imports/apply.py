@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ledger.db import db
 from ledger.imports.plan import Plan
 from ledger.models import Account, Department, User
+from ledger.queries.people import user_document
 from ledger.services.directory import end_access
 
 
@@ -63,6 +64,16 @@ def apply_plan(ctx, plan: Plan, now: datetime) -> None:
     ]
     if leaving:
         end_access(ctx, leaving, now)
+    _tell(ctx, [ids[row.email] for row in created], leaving)
+
+
+def _tell(ctx, created: list[int], leaving: list[int]) -> None:
+    """Emit user.created and user.deactivated for the people this import added or let go."""
+    db.session.expire_all()
+    for user_id in created:
+        ctx.emit("user.created", user_document(db.session.get(User, user_id)), "user", user_id)
+    for user_id in leaving:
+        ctx.emit("user.deactivated", user_document(db.session.get(User, user_id)), "user", user_id)
 
 
 def _ensure_departments(plan: Plan, names: set[str]) -> dict[str, int]:

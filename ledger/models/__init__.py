@@ -13,6 +13,7 @@ from ledger.models.ledger import (
     Policy,
     Transfer,
 )
+from ledger.models.outbox import DELIVERY_STATUSES, Delivery, OutboxEvent, Webhook
 from ledger.models.people import ROLES, USER_KINDS, Department, User
 from ledger.models.reach import (
     NOTICE_KINDS,
@@ -36,6 +37,7 @@ APPEND_ONLY_TABLES = (
 __all__ = [
     "ACCOUNT_KINDS",
     "APPEND_ONLY_TABLES",
+    "DELIVERY_STATUSES",
     "DIRECTIONS",
     "NOTICE_KINDS",
     "ROLES",
@@ -51,10 +53,12 @@ __all__ = [
     "BonusRun",
     "BonusRunLine",
     "Conversion",
+    "Delivery",
     "Department",
     "Notification",
     "NotificationSetting",
     "Operation",
+    "OutboxEvent",
     "Period",
     "Policy",
     "Reversal",
@@ -64,4 +68,5 @@ __all__ = [
     "Transfer",
     "TransferSeal",
     "User",
+    "Webhook",
 ]

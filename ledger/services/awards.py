@@ -135,6 +135,7 @@ def award_points(
             created_at=now,
             reversed_=False,
         )
+        ctx.emit("award.created", document, "award", award_id)
         return Outcome(
             document,
             "award",

@@ -110,6 +110,7 @@ def create_user(
         ).scalar_one()
         if kind == "person":
             ensure_earned(user_id)
+        ctx.emit("user.created", user_document(db.session.get(User, user_id)), "user", user_id)
         return Outcome(
             {"id": user_id, "email": address, "name": name.strip(), "role": role}, "user", user_id
         )
@@ -152,6 +153,8 @@ def update_user(
             end_access(ctx, [user.id], now)
         db.session.expire_all()
         document = user_document(_load(user_id))
+        if deactivating:
+            ctx.emit("user.deactivated", document, "user", user_id)
         return Outcome(document, "user", user_id, {"changed": sorted(values)})
 
     return run_operation("update_user", body, now=now, actor=actor)
@@ -167,7 +170,8 @@ def deactivate_user(user_id: int, *, now: datetime, actor: Actor) -> OperationRe
 
     def body(ctx):
         user = _load(user_id)
-        if user.active:
+        was_active = user.active
+        if was_active:
             check_admin_rules(user, actor, demoting=False, deactivating=True)
             db.session.execute(
                 update(User)
@@ -180,6 +184,8 @@ def deactivate_user(user_id: int, *, now: datetime, actor: Actor) -> OperationRe
             expired = 0
         db.session.expire_all()
         document = user_document(_load(user_id))
+        if was_active:
+            ctx.emit("user.deactivated", document, "user", user_id)
         return Outcome(document, "user", user_id, {"expired": expired})
 
     return run_operation("deactivate_user", body, now=now, actor=actor)

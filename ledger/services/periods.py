@@ -78,16 +78,14 @@ def _close_one(key: str, now: datetime, actor: Actor) -> OperationResult:
         )
         for row in accounts:
             _seal(ctx, row.id)
-        return Outcome(
-            {
-                "period": key,
-                "already_closed": False,
-                "accounts": len(accounts),
-                "expired": sum(row.balance for row in accounts),
-            },
-            "period",
-            key,
-        )
+        document = {
+            "period": key,
+            "already_closed": False,
+            "accounts": len(accounts),
+            "expired": sum(row.balance for row in accounts),
+        }
+        ctx.emit("period.closed", document, "period", key)
+        return Outcome(document, "period", key)
 
     return run_operation("close_period", body, now=now, actor=actor)
 

@@ -22,6 +22,7 @@ from ledger.postings import (
     system_account,
     upsert,
 )
+from ledger.queries.feed import award_by_id
 
 MAX_REASON = 1000
 
@@ -98,6 +99,7 @@ def reverse_award(
             (giver.id, "award_reversed", {**said, "points": total, "returned_to": returned_to})
         )
         notify(ctx, notices, award_id=award.id)
+        ctx.emit("award.reversed", award_by_id(award.id), "award", award.id)
         return Outcome(
             {
                 "award_id": award.id,

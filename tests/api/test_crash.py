@@ -18,6 +18,7 @@ from ledger.models import Award, Operation
 from ledger.reconciliation import verify_ledger
 from ledger.services import top_up
 from ledger.tokens import create_token
+from tests.delivery.helpers import count_award_events_against_awards
 from tests.factories import ADMIN_ACTOR, make_app, make_user
 from tests.live_server import Gunicorn, free_port, request
 
@@ -197,6 +198,7 @@ def test_no_acknowledged_award_is_lost_or_doubled_across_kills(crash_setup):
     with app.app_context():
         figures = audit(sends, stored_awards())
         report = verify_ledger()
+        awards, told, exactly_once = count_award_events_against_awards()
         db.session.remove()
         db.engine.dispose()
     acknowledged = sum(sent.acknowledged for sent in sends)
@@ -207,6 +209,8 @@ def test_no_acknowledged_award_is_lost_or_doubled_across_kills(crash_setup):
     assert figures == {"lost": 0, "phantoms": 0, "duplicates": 0, "stuck": 0}
     assert acknowledged > 0 and retried > 0  # the kills did land mid-burst
     assert report["ok"], report["problems"]
+    # The outbox: every committed award told exactly once, across every kill.
+    assert awards == told == exactly_once, (awards, told, exactly_once)
 
 
 def test_the_audit_reports_lost_acknowledgements_phantoms_and_stuck_keys():

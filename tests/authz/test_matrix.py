@@ -116,6 +116,20 @@ API = {
         None,
         RUN_OF_M1,
     ),
+    ("Webhooks.Webhooks", "GET"): ("/api/v1/webhooks", None, ADMIN),
+    ("Webhooks.Webhooks", "POST"): (
+        "/api/v1/webhooks",
+        lambda w: {"url": "https://hooks.example.com/new", "events": ["user.created"]},
+        ADMIN,
+    ),
+    ("Webhooks.Webhook", "GET"): ("/api/v1/webhooks/{webhook}", None, ADMIN),
+    ("Webhooks.Webhook", "DELETE"): ("/api/v1/webhooks/{webhook_del}", None, ADMIN),
+    ("Webhooks.Deliveries", "GET"): ("/api/v1/webhooks/{webhook}/deliveries", None, ADMIN),
+    ("Webhooks.DeliveryRetry", "POST"): (
+        "/api/v1/webhooks/{webhook}/deliveries/{delivery}/retry",
+        None,
+        ADMIN,
+    ),
     ("api-docs.openapi_json", "GET"): ("/api/v1/openapi.json", None, PUBLIC),
     ("api-docs.openapi_swagger_ui", "GET"): ("/api/v1/docs", None, PUBLIC),
 }
@@ -150,6 +164,14 @@ WEB = {
     ("admin_settings.allowance", "GET"): ("/admin/settings", {"A"}),
     ("admin_settings.allowance", "POST"): ("/admin/settings", {"A"}),
     ("admin_settings.add_top_up", "POST"): ("/admin/top-ups", {"A"}),
+    ("admin_webhooks.index", "GET"): ("/admin/webhooks/", {"A"}),
+    ("admin_webhooks.index", "POST"): ("/admin/webhooks/", {"A"}),
+    ("admin_webhooks.show", "GET"): ("/admin/webhooks/{webhook}", {"A"}),
+    ("admin_webhooks.delete", "POST"): ("/admin/webhooks/{webhook_web}/delete", {"A"}),
+    ("admin_webhooks.retry", "POST"): (
+        "/admin/webhooks/{webhook}/deliveries/{delivery}/retry",
+        {"A"},
+    ),
     ("auth.login", "GET"): ("/login", PUBLIC),
     ("auth.login", "POST"): ("/login", PUBLIC),
     # Logging out answers a redirect to the login page either way; it only ends your own

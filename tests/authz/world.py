@@ -11,7 +11,9 @@ from sqlalchemy import func, select, text
 
 from ledger.clock import utcnow
 from ledger.db import db
-from ledger.models import Operation
+from ledger.delivery.endpoints import create_webhook
+from ledger.delivery.queue import fan_out
+from ledger.models import Delivery, Operation
 from ledger.operations import Actor
 from ledger.services import award_points
 from ledger.tokens import create_token, revoke_token
@@ -36,6 +38,8 @@ WATCHED = {
     "api_tokens": "id, revoked_at",
     "bonus_runs": "*",
     "conversions": "*",
+    "webhooks": "id, url, active, disabled_at, deleted_at",
+    "deliveries": "id, status, next_attempt_at, attempts, claim_token",
     "notifications": "id, user_id, read_at",
     "notification_settings": "*",
     "slack_links": "id, used_at, used_by_id",
@@ -89,6 +93,12 @@ def build_world(app, client_class) -> World:
         "X": target.id,
     }
     now = utcnow()
+    hooks = [
+        create_webhook(f"https://hooks.example.com/{name}", ["award.created"], now=now,
+                       actor=ADMIN_ACTOR)["id"]
+        for name in ("webhook", "webhook_del", "webhook_web")
+    ]  # fmt: skip
+    world.ids.update(webhook=hooks[0], webhook_del=hooks[1], webhook_web=hooks[2])
     award = award_points(
         giver=e2.id,
         recipients=[e1.id],
@@ -139,6 +149,10 @@ def build_world(app, client_class) -> World:
     )
     revoked = token("tok:revoked", admin.id, ["read", "award", "manage", "admin"])
     revoke_token(revoked, now=now, actor=ADMIN_ACTOR)
+    fan_out(now)
+    world.ids["delivery"] = db.session.scalar(
+        select(Delivery.id).where(Delivery.webhook_id == world.ids["webhook"]).limit(1)
+    )
     world.ids["own_token_E1"] = token("tok:E1:spare", e1.id, ["read"])
 
     app.test_client_class = client_class

@@ -17,15 +17,18 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from sqlalchemy import func, select
 
 from ledger.bonus.rules import Rule
 from ledger.bonus.services import commit_run, create_draft, void_run
 from ledger.db import db
 from ledger.errors import LedgerError
+from ledger.models import Reversal
 from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.balances import balances
 from ledger.reconciliation import verify_ledger
 from ledger.services import award_points, close_period, reverse_award
+from tests.delivery.helpers import count_award_events_against_awards, events
 from tests.factories import ADMIN_ACTOR, NOW, make_app, make_user
 
 pytestmark = pytest.mark.heavy
@@ -349,6 +352,15 @@ class LedgerModel(RuleBasedStateMachine):
         if hasattr(self, "ids"):
             report = verify_ledger()
             assert report["ok"], report["problems"]
+
+    @invariant()
+    def every_award_and_reversal_is_told_once(self):
+        if hasattr(self, "ids"):
+            awards, told, exactly_once = count_award_events_against_awards()
+            assert awards == told == exactly_once, (awards, told, exactly_once)
+            reversals = db.session.scalar(select(func.count()).select_from(Reversal))
+            db.session.rollback()
+            assert len(events("award.reversed")) == reversals
 
 
 def run_model(template, engine):

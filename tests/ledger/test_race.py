@@ -17,6 +17,7 @@ from ledger.operations import Actor
 from ledger.queries.balances import balances
 from ledger.reconciliation import verify_ledger
 from ledger.services import award_points
+from tests.delivery.helpers import count_award_events_against_awards
 from tests.factories import make_user
 from tests.ledger.concurrency import errors_by_type, fresh_session, run_together
 
@@ -62,6 +63,7 @@ def race(app, giver, recipients, now) -> dict:
         "errors": errors_by_type(results),
         "remaining": balances(giver, now)["allowance_remaining"],
         "verified": verify_ledger()["ok"],
+        "events": count_award_events_against_awards(),
     }
 
 
@@ -76,6 +78,9 @@ def violations(figures: dict) -> list[str]:
         found.append(f"errors {figures['errors']}")
     if not figures["verified"]:
         found.append("reconciliation failed")
+    awards, told, exactly_once = figures["events"]
+    if not awards == told == exactly_once:
+        found.append(f"{awards} awards, {told} award.created events, {exactly_once} told once")
     return found
 
 
