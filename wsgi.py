@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, Request, abort, request
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import LimitedStream
 
 import api
 import integrations
@@ -15,7 +19,8 @@ import ops
 import web
 from api.errors import http_error_response, ledger_error_response
 from ledger.config import load_config
-from ledger.errors import LedgerError
+from ledger.db import discard_session, is_unavailable
+from ledger.errors import DatabaseUnavailable, LedgerError
 from web.errors import html_error, html_ledger_error
 
 
@@ -27,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder="web/static",
         template_folder="web/templates",
     )
+    app.request_class = BodyLimitedRequest
     load_config(app, test_config)
     hops = int(app.config["BATON_PROXY_HOPS"])
     if hops:
@@ -59,6 +65,33 @@ def _limit_request_size():
         abort(413)
 
 
+class _StrictLimitedStream(LimitedStream):
+    """A streamed body that raises 413 when more than its limit is sent, even on read()."""
+
+    def __init__(self, stream, limit: int) -> None:
+        super().__init__(stream, limit, is_max=True)
+        self._source = stream
+
+    def readall(self) -> bytes:
+        data = super().readall()
+        # Werkzeug's readall stops quietly at the limit: a longer body would be cut short.
+        if self.is_exhausted and self._source.read(1):
+            self.on_exhausted()
+        return data
+
+
+class BodyLimitedRequest(Request):
+    """A request whose chunked body (no Content-Length) is held to max_content_length."""
+
+    @cached_property
+    def stream(self):
+        limit = self.max_content_length
+        streamed = self.content_length is None and "wsgi.input_terminated" in self.environ
+        if self.shallow or not streamed or limit is None:
+            return super().stream
+        return _StrictLimitedStream(self.environ["wsgi.input"], limit)
+
+
 def _retry_after_only_on_refusals(response):
     # Flask-Limiter adds Retry-After to every answer under a limit; only 429 and 503 ask to wait.
     if response.status_code not in {429, 503}:
@@ -79,6 +112,18 @@ def _register_error_switch(app: Flask) -> None:
     @app.errorhandler(LedgerError)
     def ledger_error(error: LedgerError):
         return ledger_error_response(error) if for_api() else html_ledger_error(error)
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def database_error(error: Exception):
+        if not is_unavailable(error):
+            raise error  # a bug, not an outage: the 500 handler logs it
+        # Transient: the operation's transaction was rolled back, so the key stays unused.
+        app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path,
+                           getattr(error, "orig", error))  # fmt: skip
+        discard_session()
+        busy = DatabaseUnavailable()
+        return ledger_error_response(busy) if for_api() else html_ledger_error(busy)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError):

@@ -23,7 +23,8 @@ ERROR_DESCRIPTIONS = {
     "`insufficient_allowance`, `idempotency_key_reused`, ...).",
     428: "A commit must name the draft version it pays (`version_required`).",
     429: "Too many requests (`rate_limited`); see `Retry-After`.",
-    503: "The ledger is busy (`busy`); retry after `Retry-After` seconds.",
+    503: "The database is busy, unavailable or restarting (`busy`); retry after `Retry-After` "
+    "seconds (with the same `Idempotency-Key`: nothing was recorded for it).",
 }
 IDEMPOTENCY_HEADER = {
     "in": "header",
@@ -60,6 +61,8 @@ def found_first(check: Callable[..., None]) -> Callable:
 
 def documents_errors(bp, *statuses: int) -> Callable:
     """Declare, in the OpenAPI document, every error status an operation can answer."""
+    # Every operation reads the database, so any of them answers 503 while it is down.
+    statuses = tuple(sorted({*statuses, 503}))
 
     def decorate(view: Callable) -> Callable:
         for status in statuses:

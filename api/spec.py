@@ -17,7 +17,10 @@ Baton's REST API: give and read awards, leaderboards, balances and bonus runs.
 
 **Errors** share one shape: `{"error": {"code", "message", "details"?}}`. The order of checks
 is 401, 403, 404, 400, 422, then the ledger's own rules. Answers carry
-`Cache-Control: no-store`; only 429 and 503 carry `Retry-After`.
+`Cache-Control: no-store`; only 429 and 503 carry `Retry-After`. 503 `busy` means the
+database is busy, unavailable or restarting: retry after `Retry-After` seconds, with the same
+`Idempotency-Key`. A body over 2 MB (20 MB
+for the user import), with a `Content-Length` or chunked, answers 413 `too_large`.
 
 **Bodies** are strict JSON in UTF-8. A body that is malformed, holds a lone surrogate
 (`\\ud800`), `NaN` or `Infinity`, a number of more than 4,300 digits, or nests more than 64

@@ -13,6 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase
 
 from ledger import metrics
@@ -74,6 +75,38 @@ def _is_transient(error: DBAPIError) -> bool:
         text = str(error.orig).lower()
         return "database is locked" in text or "database is busy" in text
     return False
+
+
+# SQLite result codes that say the file cannot be used right now, not that the SQL is wrong
+# (Python's sqlite3 raises OperationalError for "no such table" and syntax errors as well).
+SQLITE_UNAVAILABLE = ("SQLITE_CANTOPEN", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_IOERR",
+                      "SQLITE_FULL", "SQLITE_PROTOCOL")  # fmt: skip
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Tell whether a database error means the database is down, restarting or out of reach."""
+    if isinstance(error, PoolTimeout):
+        return True  # no pooled connection came free in time
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False  # integrity, data and programming errors are not the database's state
+    name = getattr(error.orig, "sqlite_errorname", None)
+    if name is None:
+        # psycopg keeps OperationalError for the server's state (classes 08, 40, 53, 55, 57):
+        # connection refused or lost, shutting down, starting up, out of connections.
+        return True
+    return name.startswith(SQLITE_UNAVAILABLE)
+
+
+def discard_session() -> None:
+    """Drop the session's failed transaction, even when the database cannot hear the rollback."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.close()  # the connection is gone; the pool replaces it on the next checkout
 
 
 @contextmanager

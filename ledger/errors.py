@@ -138,3 +138,9 @@ class IdempotencyInFlight(LedgerError):
 class Busy(LedgerError):
     code = "busy"
     default_message = "The ledger is busy; try again shortly."
+
+
+class DatabaseUnavailable(Busy):
+    """The database cannot be reached or used right now; the request may be sent again."""
+
+    default_message = "The database is unavailable or restarting; try again shortly."

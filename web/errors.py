@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from werkzeug.exceptions import HTTPException
 
 from ledger.errors import LedgerError
+
+RETRY_AFTER_SECONDS = "5"
 
 ADVICE = {
     400: "The form was stale or incomplete. Go back, reload the page and try again.",
@@ -36,6 +38,15 @@ LEDGER_STATUS = {"not_found": 404, "forbidden": 403, "busy": 503}
 
 def html_ledger_error(error: LedgerError):
     status = LEDGER_STATUS.get(error.code, 409)
+    if status == 503:
+        return unavailable_page()
     return render_template(
         "error.html", status=status, title="That did not work", advice=error.message
     ), status
+
+
+def unavailable_page():
+    """Say that Baton is briefly unavailable, without a query (the database may be down)."""
+    # Rendered without the context processors: Flask-Login's would load the signed-in person.
+    page = current_app.jinja_env.get_template("unavailable.html").render()
+    return page, 503, {"Retry-After": RETRY_AFTER_SECONDS}
