@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -145,3 +146,12 @@ def write_transaction(work: Callable[[], T], *, attempts: int = ATTEMPTS) -> T:
             metrics.BUSY_RETRIES.inc()
             time.sleep(random.uniform(0.005, 0.05) * attempt)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def upsert(model, values: dict, conflict: list[str], where: str | None = None):
+    """Build an INSERT ... ON CONFLICT DO NOTHING for the engine in use."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).values(**values)
+    return statement.on_conflict_do_nothing(
+        index_elements=conflict, index_where=text(where) if where else None
+    )

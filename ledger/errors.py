@@ -70,6 +70,11 @@ class InsufficientAllowance(LedgerError):
     default_message = "Your allowance for this period is too small for this award."
 
 
+class InsufficientPoints(LedgerError):
+    code = "insufficient_points"
+    default_message = "The account does not hold enough points for this movement."
+
+
 class UnknownRecipient(LedgerError):
     code = "unknown_recipient"
     default_message = "A recipient is not in the directory."

@@ -13,11 +13,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from ledger import metrics
-from ledger.db import db, write_transaction
+from ledger.db import db, upsert, write_transaction
 from ledger.errors import IdempotencyInFlight, IdempotencyKeyReused, LedgerError
 from ledger.models import AuditEvent, Operation
 from ledger.outbox import Event, append
-from ledger.postings import upsert
 
 LOCK_NOT_AVAILABLE = "55P03"
 

@@ -1,27 +1,20 @@
-"""Private helpers the write services share: accounts, periods and balanced transfers."""
+"""Private helpers the write services share: accounts and balanced transfers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import insert, select, update
 
-from ledger import calendar
-from ledger.db import db
-from ledger.errors import InsufficientAllowance, LedgerError, PeriodClosed
-from ledger.models import Account, Period, Policy, Transfer, User
+from ledger.db import db, upsert
+from ledger.errors import InsufficientAllowance, InsufficientPoints, PeriodClosed
+from ledger.models import Account, Period, Transfer
+from ledger.periods import entitlement
 
 PER_PERSON_KINDS = frozenset({"allowance", "earned", "clawback"})
 BOUNDED_KINDS = frozenset({"allowance", "earned"})
 
 _system_ids: dict[str, dict[str, int]] = {}
-
-
-class InsufficientPoints(LedgerError):
-    code = "insufficient_points"
-    default_message = "The account does not hold enough points for this movement."
 
 
 @dataclass(frozen=True)
@@ -44,15 +37,6 @@ class Move:
     memo: str | None = None
 
 
-def upsert(model, values: dict, conflict: list[str], where: str | None = None):
-    """Build an INSERT ... ON CONFLICT DO NOTHING for the engine in use."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(**values)
-    return statement.on_conflict_do_nothing(
-        index_elements=conflict, index_where=text(where) if where else None
-    )
-
-
 def system_account(kind: str) -> AccountRef:
     """Return the system account of a kind (issuance, expired, converted, adjustments)."""
     cache = _system_ids.setdefault(str(db.engine.url), {})
@@ -62,72 +46,6 @@ def system_account(kind: str) -> AccountRef:
         ).all()
         cache.update({row.kind: row.id for row in rows})
     return AccountRef(cache[kind], kind)
-
-
-def policy_for(day) -> Policy:
-    """Return the policy in force for a period starting on `day` (the defaults if none)."""
-    policy = db.session.scalars(
-        select(Policy)
-        .where(Policy.effective_from <= day)
-        .order_by(Policy.effective_from.desc(), Policy.id.desc())
-        .limit(1)
-    ).first()
-    return policy or Policy(
-        period_length="month",
-        base_allowance=100,
-        manager_boost=10,
-        max_points_per_recipient=50,
-        pair_cap=None,
-    )
-
-
-def current_period_key(now: datetime, zone: str) -> str:
-    day = calendar.local_date(now, zone)
-    return calendar.period_key(now, zone, policy_for(day).period_length)
-
-
-def ensure_period(key: str, zone: str, *, lock: bool = False) -> Period:
-    """Return the period row, creating it first if missing (rules copied from the policy)."""
-    query = select(Period).where(Period.key == key).execution_options(populate_existing=True)
-    if lock:
-        # A shared lock: awards run side by side, a close waits for them (and they for it).
-        query = query.with_for_update(read=True)
-    found = db.session.scalars(query).first()
-    if found is not None:
-        return found  # the common case on the award path: one statement, no policy read
-    starts_at, ends_at = calendar.period_bounds(key, zone)
-    policy = policy_for(calendar.period_dates(key)[0])
-    db.session.execute(
-        upsert(
-            Period,
-            {
-                "key": key,
-                "starts_at": starts_at,
-                "ends_at": ends_at,
-                "base_allowance": policy.base_allowance,
-                "manager_boost": policy.manager_boost,
-                "max_points_per_recipient": policy.max_points_per_recipient,
-                "pair_cap": policy.pair_cap,
-            },
-            ["key"],
-        )
-    )
-    return db.session.scalars(query).one()
-
-
-def active_reports(user_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(User)
-            .where(User.manager_id == user_id, User.active.is_(True), User.kind == "person")
-        )
-        or 0
-    )
-
-
-def entitlement(user_id: int, period: Period) -> int:
-    return period.base_allowance + period.manager_boost * active_reports(user_id)
 
 
 def ensure_earned(user_id: int) -> AccountRef:

@@ -12,11 +12,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from ledger.db import db, write_transaction
+from ledger.db import db, upsert, write_transaction
 from ledger.delivery.channels import Attempt, Job
 from ledger.delivery.registry import channel, channels
 from ledger.models import Delivery, OutboxEvent
-from ledger.postings import upsert
 
 # Longer than a send can take (5 s timeouts), so a live worker's claim never lapses.
 LEASE = timedelta(seconds=60)

@@ -10,7 +10,7 @@ from ledger import settings
 from ledger.calendar import period_bounds
 from ledger.db import db
 from ledger.models import Account, Period, Transfer
-from ledger.postings import active_reports, current_period_key, policy_for
+from ledger.periods import active_reports, current_period_key, policy_for
 
 
 def balances(user_id: int, now: datetime) -> dict:

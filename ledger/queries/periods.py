@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ledger import calendar, settings
 from ledger.db import db
 from ledger.models import Period, Policy
-from ledger.postings import current_period_key, policy_for
+from ledger.periods import current_period_key, policy_for
 
 
 def period_progress(now: datetime) -> dict:

@@ -11,7 +11,7 @@ from ledger import calendar, settings
 from ledger.db import db
 from ledger.errors import NotFound, ScopeMissing, ValidationFailed
 from ledger.models import Department, User
-from ledger.postings import current_period_key
+from ledger.periods import current_period_key
 from ledger.queries.leaderboard import Window
 from ledger.queries.org import is_above, subtree
 

@@ -10,7 +10,7 @@ from ledger import settings
 from ledger.db import db
 from ledger.documents import timestamp
 from ledger.models import Account, Period, Transfer
-from ledger.postings import current_period_key
+from ledger.periods import current_period_key
 
 
 def person_account(user_id: int, kind: str, period_key: str | None, now: datetime) -> int | None:

@@ -11,14 +11,8 @@ from ledger.db import db
 from ledger.errors import NotFound, PeriodClosed, ValidationFailed
 from ledger.models import User
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
-from ledger.postings import (
-    Move,
-    current_period_key,
-    ensure_allowance,
-    ensure_period,
-    post,
-    system_account,
-)
+from ledger.periods import current_period_key, ensure_period, period_at
+from ledger.postings import Move, ensure_allowance, post, system_account
 from ledger.text import check_text
 
 MAX_TOP_UP = 1_000_000
@@ -62,7 +56,6 @@ def top_up(
     idempotency: IdempotencyKey | None = None,
 ) -> OperationResult:
     """Add points to a person's allowance for the current period, with a reason."""
-    zone = settings.timezone()
 
     def body(ctx):
         if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= MAX_TOP_UP:
@@ -84,7 +77,7 @@ def top_up(
             raise ValidationFailed(
                 f"{person.name} is inactive or cannot give awards.", field="user"
             )
-        period = ensure_period(current_period_key(now, zone), zone, lock=True)
+        period = period_at(now, lock=True)
         if period.closed_at is not None:
             raise PeriodClosed(f"Period {period.key} is closed.")
         account = ensure_allowance(ctx, person.id, period)

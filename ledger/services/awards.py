@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, select
 
-from ledger import rules, settings
+from ledger import rules
 from ledger.db import db
 from ledger.documents import award_document
 from ledger.errors import (
@@ -21,14 +21,8 @@ from ledger.errors import (
 from ledger.models import Award, AwardLine, ServiceKind, User
 from ledger.notifications import excerpt, notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
-from ledger.postings import (
-    Move,
-    current_period_key,
-    ensure_allowance,
-    ensure_earned,
-    ensure_period,
-    post,
-)
+from ledger.periods import period_at
+from ledger.postings import Move, ensure_allowance, ensure_earned, post
 from ledger.queries.org import managers_above
 from ledger.text import storable
 
@@ -56,8 +50,7 @@ def award_points(
             message=message,
             service_kind=service_kind,
         )
-        zone = settings.timezone()
-        period = ensure_period(current_period_key(now, zone), zone, lock=True)
+        period = period_at(now, lock=True)
         rules.check_award_shape(
             request, max_points=period.max_points_per_recipient, service_kinds=_active_kinds()
         )

@@ -12,11 +12,11 @@ from sqlalchemy import func, insert, select, update
 from werkzeug.security import generate_password_hash
 
 from ledger.chat.links import check_slack_owner, check_slack_user_id
-from ledger.db import db
+from ledger.db import db, upsert
 from ledger.errors import CannotChangeSelf, NotFound, ValidationFailed
 from ledger.models import ROLES, USER_KINDS, Account, ApiToken, Department, Seal, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
-from ledger.postings import AccountRef, Move, ensure_earned, post, system_account, upsert
+from ledger.postings import AccountRef, Move, ensure_earned, post, system_account
 from ledger.queries.org import subtree
 from ledger.queries.people import user_document
 from ledger.services.periods import account_digest

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ledger.bonus.collect import lock_line_ids
-from ledger.db import db
+from ledger.db import db, upsert
 from ledger.errors import AlreadyConverted, AlreadyReversed, NotFound, ValidationFailed
 from ledger.models import Award, AwardLine, Conversion, Period, Reversal, User
 from ledger.notifications import notify
@@ -20,7 +20,6 @@ from ledger.postings import (
     ensure_earned,
     post,
     system_account,
-    upsert,
 )
 from ledger.queries.feed import award_by_id
 from ledger.text import check_text

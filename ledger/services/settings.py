@@ -12,7 +12,7 @@ from ledger.db import db
 from ledger.errors import NotFound, ValidationFailed
 from ledger.models import Policy, ServiceKind
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
-from ledger.postings import policy_for
+from ledger.periods import policy_for
 from ledger.text import check_text
 
 LIMIT = 1_000_000

@@ -166,14 +166,14 @@ def test_the_close_race_catches_an_award_that_skips_the_period_lock_on_postgresq
     commits meanwhile: the window a missing lock leaves open, held open long enough that
     the control goes red every time rather than now and then.
     """
-    original = awards_module.ensure_period
+    original = awards_module.period_at
 
-    def unlocked(key, zone, *, lock=False):
-        period = original(key, zone, lock=False)
+    def unlocked(now, *, lock=False):
+        period = original(now, lock=False)
         time.sleep(0.3)
         return period
 
-    monkeypatch.setattr(awards_module, "ensure_period", unlocked)
+    monkeypatch.setattr(awards_module, "period_at", unlocked)
     rng = random.Random(SEED)
     trials = [
         close_race(postgres_app, people, month, rng, stagger=0, close_at=0.1) for month in (1, 2)
