@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ledger import clock
 from ledger.db import db
 from ledger.mail import INVITATION, PASSWORD_LINK
 from ledger.messages import reason_from, say
@@ -77,6 +78,21 @@ def link_what(template: str) -> What:
     return what
 
 
+def digest_who(data: dict) -> list[tuple[int, str | None]]:
+    from ledger.mail.digest import managers
+
+    return active_with(managers(), "digest")
+
+
+def digest_what(data: dict, person: User, payload: dict) -> Mail:
+    from ledger.mail.digest import DIRECTIONS, digest_for
+
+    digest = digest_for(person.id, data, clock.utcnow())
+    subject = say("digest.subject", week=data["week"])
+    return Mail("digest", subject, "digest", {"digest": digest, "directions": DIRECTIONS})
+
+
 mail_kind("award.created", award_who, award_what)
+mail_kind("digest.weekly", digest_who, digest_what)
 mail_kind(INVITATION, link_who, link_what("invitation"))
 mail_kind(PASSWORD_LINK, link_who, link_what("password"))
