@@ -93,7 +93,7 @@ def test_a_cookie_captured_before_logout_is_refused_after_it(app, client, ann):
 
 def test_without_the_version_bump_the_replayed_cookie_would_work(app, client, ann, monkeypatch):
     # Negative control: a logout that only clears the cookie leaves the copy alive.
-    monkeypatch.setattr("web.views.auth.end_sessions", lambda user_id: None)
+    monkeypatch.setattr("web.views.auth.end_sessions", lambda user_id, **kwargs: None)
     login(client, "ann@example.com")
     captured = client.get_cookie(SESSION).value
     logout(client)
@@ -110,7 +110,7 @@ def test_a_remember_me_cookie_dies_at_logout(app, client, ann):
 
 def test_a_remember_me_cookie_survives_a_logout_without_the_bump(app, client, ann, monkeypatch):
     # Negative control for the test above.
-    monkeypatch.setattr("web.views.auth.end_sessions", lambda user_id: None)
+    monkeypatch.setattr("web.views.auth.end_sessions", lambda user_id, **kwargs: None)
     login(client, "ann@example.com", remember=True)
     remembered = client.get_cookie(REMEMBER).value
     logout(client)
