@@ -36,8 +36,10 @@ class MailChannel:
 
     def subscribers(self, event: OutboxEvent) -> list[Subscriber]:
         found = kinds.KINDS.get(event.type)
-        if found is None or not mail_on(current_app):
+        if found is None:
             return []
+        if event.type not in kinds.ASKED_FOR and not mail_on(current_app):
+            return []  # notification mail is off; links someone asked for still go out
         who, _ = found
         return [
             Subscriber(f"user:{user_id}", recipient_id=user_id, payload={"kind": kind})

@@ -35,6 +35,9 @@ class Mail:
 Who = Callable[[dict], list[tuple[int, str | None]]]
 What = Callable[[dict, User, dict], Mail]
 KINDS: dict[str, tuple[Who, What]] = {}
+# Mails a person asked for (or an admin for them): not notifications, so
+# BATON_MAIL_NOTIFICATIONS does not stop them and no setting or unsubscribe link applies.
+ASKED_FOR = frozenset({INVITATION, PASSWORD_LINK})
 
 
 def mail_kind(event_type: str, who: Who, what: What) -> None:

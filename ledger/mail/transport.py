@@ -17,6 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 
+from ledger.config import is_production
+
 log = logging.getLogger("baton.mail")
 TIMEOUT = 10.0
 
@@ -57,6 +59,9 @@ def deliver(message: EmailMessage) -> None:
     Raises MailRefused for a permanent refusal, smtplib.SMTPException or OSError otherwise.
     """
     target = server(current_app.config.get("BATON_SMTP_URL"))
+    if target is None and is_production(current_app):
+        # Never into a production log: a mail may hold a password link.
+        raise MailRefused("BATON_SMTP_URL is not set: production sends no mail without it.")
     if target is None:
         # Development without SMTP: the mail goes to the log, readable in the worker's output.
         body = message.get_body(("plain",))

@@ -12,6 +12,8 @@ from datetime import datetime
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ledger.db import db
+from ledger.models import User
 from ledger.operations import Actor, OperationResult
 from ledger.preferences import change_settings
 
@@ -45,6 +47,13 @@ def read_token(token: str) -> tuple[int, str] | None:
     ):
         return None
     return value[0], value[1]
+
+
+def person_for(token: str) -> tuple[int, str, str] | None:
+    """Return (person id, name, kind) a link names, or None for a bad link or unknown person."""
+    found = read_token(token)
+    person = db.session.get(User, found[0]) if found else None
+    return (person.id, person.name, found[1]) if person else None
 
 
 def link_for(user_id: int, kind: str) -> str:

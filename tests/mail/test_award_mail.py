@@ -156,3 +156,23 @@ def test_invitation_and_password_links_are_sent_without_an_unsubscribe(smtp, peo
     invitation = next(m for m in smtp.mails if "invited" in m.message["Subject"]).message
     assert "set-password/abc<x>" in invitation.get_body(("plain",)).get_content()
     assert "set-password/abc&lt;x&gt;" in invitation.get_body(("html",)).get_content()
+
+
+def test_links_go_out_with_notification_mail_off(smtp, people, app):
+    _, ann, _ = people
+    app.config["BATON_MAIL_NOTIFICATIONS"] = "0"
+    send_password_link(ann, "https://baton.example.com/set-password/x")
+    give(people[0], [ann])
+    worker.work_once(at(NOW))
+    assert [m.message["Subject"] for m in smtp.mails] == ["Your Baton password link"]
+
+
+def test_production_without_smtp_never_logs_a_mail(app, people, caplog):
+    _, ann, _ = people
+    app.config.update(BATON_ENV="production", BATON_SMTP_URL=None)
+    with caplog.at_level(logging.INFO, logger="baton.mail"):
+        send_password_link(ann, "https://baton.example.com/set-password/secret-link")
+        worker.work_once(at(NOW))
+    assert "secret-link" not in caplog.text
+    (failed,) = mail_deliveries()
+    assert failed.status == "failed" and "BATON_SMTP_URL is not set" in failed.last_error

@@ -10,10 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from ledger import clock
-from ledger.db import db
-from ledger.mail.unsubscribe import read_token, unsubscribe
+from ledger.mail.unsubscribe import person_for, unsubscribe
 from ledger.messages import say
-from ledger.models import User
 from ops.observe import current_request_id
 
 bp = Blueprint("unsubscribe", __name__)
@@ -21,13 +19,12 @@ bp = Blueprint("unsubscribe", __name__)
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    found = read_token(token)
-    person = db.session.get(User, found[0]) if found else None
-    if person is None:
+    found = person_for(token)
+    if found is None:
         abort(404)
-    kind = found[1]
+    user_id, name, kind = found
     what = say(f"unsubscribe.kind.{kind}")
     if request.method == "POST":
-        unsubscribe(person.id, kind, now=clock.utcnow(), request_id=current_request_id())
+        unsubscribe(user_id, kind, now=clock.utcnow(), request_id=current_request_id())
         return render_template("mail/unsubscribed.html", what=what)
-    return render_template("mail/unsubscribe.html", what=what, name=person.name)
+    return render_template("mail/unsubscribe.html", what=what, name=name)
