@@ -95,7 +95,19 @@ def digest_what(data: dict, person: User, payload: dict) -> Mail:
     return Mail("digest", subject, "digest", {"digest": digest, "directions": DIRECTIONS})
 
 
+def disabled_who(data: dict) -> list[tuple[int, str | None]]:
+    owner = data.get("owner")
+    return active_with({owner["id"]}, "webhook_mail") if owner else []
+
+
+def disabled_what(data: dict, person: User, payload: dict) -> Mail:
+    subject = say("webhook_disabled.subject", url=data["url"])
+    values = {"url": data["url"], "reason": data["reason"], "webhook_id": data["id"]}
+    return Mail("webhook_disabled", subject, "webhook_mail", values)
+
+
 mail_kind("award.created", award_who, award_what)
+mail_kind("webhook.disabled", disabled_who, disabled_what)
 mail_kind("digest.weekly", digest_who, digest_what)
 mail_kind(INVITATION, link_who, link_what("invitation"))
 mail_kind(PASSWORD_LINK, link_who, link_what("password"))

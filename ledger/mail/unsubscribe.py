@@ -18,7 +18,7 @@ from ledger.operations import Actor, OperationResult
 from ledger.preferences import change_settings
 
 # The kinds of mail a link can stop (in-app notices are not mail).
-MAIL_KINDS = ("award_mail", "digest")
+MAIL_KINDS = ("award_mail", "digest", "webhook_mail")
 SALT = "baton.unsubscribe"
 
 

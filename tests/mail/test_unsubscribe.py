@@ -47,7 +47,12 @@ def test_one_click_post_from_the_header_turns_award_mail_off(smtp, people, clien
     # What a mail client sends for RFC 8058: no session, no CSRF token.
     done = client.post(path, data={"List-Unsubscribe": "One-Click"})
     assert done.status_code == 200
-    assert settings_for(ann_id) == {"award_mail": False, "in_app": True, "digest": True}
+    assert settings_for(ann_id) == {
+        "award_mail": False,
+        "in_app": True,
+        "digest": True,
+        "webhook_mail": True,
+    }
 
     award(giver_id, ann_id)
     worker.work_once(at(NOW))
@@ -70,4 +75,9 @@ def test_a_forged_or_altered_token_changes_nothing(app, people, client):
 def test_the_digest_link_stops_only_the_digest(app, people, client):
     _, ann_id = people
     client.post(f"/unsubscribe/{token_for(ann_id, 'digest')}")
-    assert settings_for(ann_id) == {"award_mail": True, "in_app": True, "digest": False}
+    assert settings_for(ann_id) == {
+        "award_mail": True,
+        "in_app": True,
+        "digest": False,
+        "webhook_mail": True,
+    }
