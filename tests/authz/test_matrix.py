@@ -130,6 +130,7 @@ API = {
         None,
         ADMIN,
     ),
+    ("Audit.Audit", "GET"): ("/api/v1/audit?person={E1}&action=sign_in", None, ADMIN),
     ("api-docs.openapi_json", "GET"): ("/api/v1/openapi.json", None, PUBLIC),
     ("api-docs.openapi_swagger_ui", "GET"): ("/api/v1/docs", None, PUBLIC),
 }
@@ -164,6 +165,7 @@ WEB = {
     ("admin_settings.allowance", "GET"): ("/admin/settings", {"A"}),
     ("admin_settings.allowance", "POST"): ("/admin/settings", {"A"}),
     ("admin_settings.add_top_up", "POST"): ("/admin/top-ups", {"A"}),
+    ("admin_audit.index", "GET"): ("/admin/audit/?person={E1}", {"A"}),
     ("admin_webhooks.index", "GET"): ("/admin/webhooks/", {"A"}),
     ("admin_webhooks.index", "POST"): ("/admin/webhooks/", {"A"}),
     ("admin_webhooks.show", "GET"): ("/admin/webhooks/{webhook}", {"A"}),
