@@ -203,6 +203,9 @@ WEB = {
     # Slack's own signature is its only credential: a session or CSRF token is not one
     # (signed requests: tests/integrations/test_slack_command.py).
     ("slack.commands", "POST"): ("/integrations/slack/commands", set()),
+    # A forged unsubscribe token: nobody may use it (signed ones: tests/mail/test_unsubscribe.py).
+    ("unsubscribe.confirm", "GET"): ("/unsubscribe/not-a-real-token", set()),
+    ("unsubscribe.confirm", "POST"): ("/unsubscribe/not-a-real-token", set()),
     # Probes for load balancers; /metrics is open in development only (tests/ops checks the
     # token and the production default).
     ("ops.healthz", "GET"): ("/healthz", PUBLIC),
