@@ -14,6 +14,7 @@ rest = BatonApi()
 def init_app(app: Flask) -> None:
     """Configure flask-smorest and register every API blueprint."""
     from api import (
+        audit,
         auth,
         awards,
         balances,
@@ -52,3 +53,4 @@ def init_app(app: Flask) -> None:
         rest.register_blueprint(blueprint, url_prefix="/api/v1")
     rest.register_blueprint(bonus_runs.bp, url_prefix="/api/v1")
     rest.register_blueprint(webhooks.bp, url_prefix="/api/v1")
+    rest.register_blueprint(audit.bp, url_prefix="/api/v1")

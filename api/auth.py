@@ -38,7 +38,13 @@ class Principal:
         return f"user:{self.user.id}"
 
     def actor(self, on_behalf_of_id: int | None = None) -> Actor:
-        return Actor(self.user.id, on_behalf_of_id, current_request_id())
+        return Actor(
+            self.user.id,
+            on_behalf_of_id,
+            current_request_id(),
+            token_id=self.token_id,
+            client_address=request.remote_addr,
+        )
 
 
 def requires(scope: str) -> Callable:

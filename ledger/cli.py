@@ -271,6 +271,10 @@ from ledger.history_cli import history_commands  # noqa: E402  (seal, export, im
 for command in history_commands:
     ledger_cli.add_command(command)
 
-from ledger.delivery.cli import worker_command  # noqa: E402  (the worker lives with the queue)
+from ledger.delivery.cli import (  # noqa: E402  (the worker lives with the queue)
+    send_digests_command,
+    worker_command,
+)
 
 ledger_cli.add_command(worker_command)
+ledger_cli.add_command(send_digests_command)

@@ -74,6 +74,15 @@ def is_production(app: Flask) -> bool:
     return app.config["BATON_ENV"] == "production"
 
 
+def mail_on(app: Flask) -> bool:
+    """Tell whether Baton sends notification mail: BATON_MAIL_NOTIFICATIONS, else on in
+    development (to the log without SMTP) and on in production exactly when SMTP is set."""
+    setting = app.config.get("BATON_MAIL_NOTIFICATIONS")
+    if setting in (None, ""):
+        return bool(app.config.get("BATON_SMTP_URL")) or not is_production(app)
+    return str(setting).strip().lower() in {"1", "true", "yes", "on"}
+
+
 def _apply_profile(app: Flask) -> None:
     env = app.config["BATON_ENV"]
     if env not in {"development", "production"}:
@@ -84,6 +93,7 @@ def _apply_profile(app: Flask) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
         _check_rate_limit_storage(app)
+        _check_mail(app)
     else:
         if not app.config.get("SECRET_KEY"):
             app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
@@ -105,6 +115,21 @@ def _check_rate_limit_storage(app: Flask) -> None:
         app.logger.warning(
             "Rate limits are kept in memory (BATON_RATELIMIT_STORAGE_URI=memory://): "
             "each process counts alone."
+        )
+
+
+def _check_mail(app: Flask) -> None:
+    """Refuse mail that could never be sent: a mail feature switched on without SMTP."""
+    from ledger.mail.transport import server
+
+    try:
+        configured = server(app.config.get("BATON_SMTP_URL"))
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from None
+    if mail_on(app) and configured is None:
+        raise ConfigurationError(
+            "BATON_MAIL_NOTIFICATIONS is on but BATON_SMTP_URL is not set: set "
+            "BATON_SMTP_URL=smtp://user:password@host:587, or BATON_MAIL_NOTIFICATIONS=0."
         )
 
 

@@ -9,13 +9,17 @@ from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from flask import current_app
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from ledger import clock
 from ledger.db import db
+from ledger.models import Delivery, OutboxEvent
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 log = logging.getLogger(__name__)
+DEFAULT_STUCK_AFTER = 600  # seconds; BATON_BACKLOG_STUCK_AFTER
 
 # A check returns None when all is well, or a short reason an operator can act on.
 ReadinessCheck = Callable[[], str | None]
@@ -67,4 +71,32 @@ def schema_at_head() -> str | None:
     if current != migration_heads():
         found = ", ".join(sorted(current)) or "none"
         return f"schema at {found}, expected {', '.join(sorted(migration_heads()))}"
+    return None
+
+
+@readiness_check("deliveries")
+def backlog_moving() -> str | None:
+    """Not ready when the outbox is stuck: an event not fanned out, or a due delivery not
+    claimed, for longer than BATON_BACKLOG_STUCK_AFTER seconds (no worker is running?)."""
+    setting = current_app.config.get("BATON_BACKLOG_STUCK_AFTER")
+    limit = float(DEFAULT_STUCK_AFTER if setting in (None, "") else setting)
+    if limit <= 0:
+        return None
+    now = clock.utcnow()
+    oldest_event = db.session.scalar(
+        select(func.min(OutboxEvent.created_at)).where(OutboxEvent.fanned_out_at.is_(None))
+    )
+    oldest_due = db.session.scalar(
+        select(func.min(Delivery.next_attempt_at)).where(
+            Delivery.status == "pending", Delivery.next_attempt_at <= now
+        )
+    )
+    waits = {
+        "event waiting to be fanned out": oldest_event,
+        "delivery due": oldest_due,
+    }
+    for what, since in waits.items():
+        if since is not None and (now - since).total_seconds() > limit:
+            minutes = int((now - since).total_seconds() // 60)
+            return f"the oldest {what} has waited {minutes} min: is a worker running?"
     return None

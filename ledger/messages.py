@@ -13,7 +13,7 @@ from typing import Any
 CATALOGUE: dict[str, str] = {
     # Award received (mail)
     "award.subject": "{giver} thanked you{why} (+{points})",
-    "award.intro": "{giver} gave you {points} points for {kind}.",
+    "award.intro": "{giver} gave you {points} points ({kind}).",
     "award.message_label": "Their words:",
     "award.open": "See it in Baton",
     # Slack channel post
@@ -25,9 +25,9 @@ CATALOGUE: dict[str, str] = {
     "digest.intro": "What your {people} people gave and received from {start} to {end}.",
     "digest.received": "Points your people received, by direction",
     "digest.given": "Points your people gave, by direction",
-    "digest.up": "from their reports (up)",
-    "digest.down": "from their managers (down)",
-    "digest.lateral": "from peers (lateral)",
+    "digest.up": "↑ served up (someone above them in the chain)",
+    "digest.down": "↓ served down (someone who reports to them)",
+    "digest.lateral": "↔ served across (a colleague outside their chain)",
     "digest.unrecognized": "Not recognized this week",
     "digest.everyone_recognized": "Everyone was recognized this week.",
     "digest.unspent": "Allowance left unspent",
@@ -67,3 +67,18 @@ def join_names(names: list[str], language: str | None = None) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} {say('slack.and', language)} {names[-1]}"
+
+
+def reason_from(message: str, language: str | None = None, limit: int = 60) -> str:
+    """Turn "Thanks for the clean hand-off." into " for the clean hand-off" for a subject."""
+    text = " ".join(message.split())
+    lowered = text.lower()
+    for opening in ("thank you for ", "thanks for ", "thanks so much for ", "for "):
+        if lowered.startswith(opening):
+            reason = "for " + text[len(opening) :]
+            break
+    else:
+        return ""
+    if len(reason) > limit:
+        reason = reason[: limit - 1].rstrip() + "…"
+    return " " + reason.rstrip(".!")

@@ -54,6 +54,28 @@ def notify(
     return len(rows)
 
 
+def notify_without_operation(
+    user_id: int, kind: str, details: dict[str, Any], now: datetime
+) -> bool:
+    """Write one notice in the caller's transaction for something no operation did (the
+    worker disabling an endpoint); skipped when the person turned in-app notices off."""
+    muted = db.session.scalar(
+        select(NotificationSetting.user_id).where(
+            NotificationSetting.user_id == user_id,
+            NotificationSetting.kind == "in_app",
+            NotificationSetting.enabled.is_(False),
+        )
+    )
+    if muted is not None:
+        return False
+    db.session.execute(
+        insert(Notification).values(
+            user_id=user_id, kind=kind, details=canonical(details), created_at=now
+        )
+    )
+    return True
+
+
 def excerpt(message: str) -> str:
     """Shorten an award message for a notice."""
     message = message.strip()

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from ledger import metrics
+from ledger import audit, metrics
 from ledger.db import db, upsert, write_transaction
 from ledger.errors import IdempotencyInFlight, IdempotencyKeyReused, LedgerError
-from ledger.models import AuditEvent, Operation
+from ledger.models import Operation
 from ledger.outbox import Event, append
 
 LOCK_NOT_AVAILABLE = "55P03"
@@ -37,6 +37,8 @@ class Actor:
     user_id: int | None
     on_behalf_of_id: int | None = None
     request_id: str | None = None
+    token_id: int | None = None  # the API token used, if any (its id, never the secret)
+    client_address: str | None = None  # as ProxyFix sees it
 
 
 @dataclass(frozen=True)
@@ -192,18 +194,14 @@ def _record(ctx, kind, actor: Actor, idempotency, status, document, outcome, res
         .values(status=status, result=stored, transfer_count=ctx.transfer_count)
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(
-        insert(AuditEvent).values(
-            operation_id=ctx.operation_id,
-            actor_id=actor.user_id,
-            on_behalf_of_id=actor.on_behalf_of_id,
-            action=kind,
-            object_type=outcome.object_type if outcome else None,
-            object_id=str(outcome.object_id) if outcome and outcome.object_id is not None else None,
-            outcome=result_code,
-            details=canonical(outcome.details) if outcome and outcome.details else None,
-            request_id=actor.request_id,
-            idempotency_key=idempotency.key if idempotency else None,
-            created_at=ctx.now,
-        )
+    audit.record(
+        kind,
+        actor=actor,
+        now=ctx.now,
+        outcome=result_code,
+        object_type=outcome.object_type if outcome else None,
+        object_id=outcome.object_id if outcome else None,
+        details=outcome.details if outcome else None,
+        operation_id=ctx.operation_id,
+        idempotency_key=idempotency.key if idempotency else None,
     )

@@ -17,6 +17,7 @@ LABELS = {
     "award_mail": "Mail me when someone gives me points",
     "in_app": "Show notices in Baton (awards, reversals, bonus payouts)",
     "digest": "Mail me a weekly digest of my people's recognition (managers)",
+    "webhook_mail": "Mail me when Baton disables a webhook endpoint I made (admins)",
 }
 
 

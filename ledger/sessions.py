@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import datetime
 
 from flask import current_app
@@ -10,6 +11,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ledger import audit
 from ledger.db import db, write_transaction
 from ledger.errors import NotFound, ValidationFailed
 from ledger.models import User
@@ -24,12 +26,49 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
 def check_credentials(email: str, password: str) -> User | None:
     """Return the active person with this email and password, or None (same cost either way)."""
+    user, refusal = _check(email, password)
+    return user if refusal is None else None
+
+
+def sign_in(email: str, password: str, *, now: datetime, actor: Actor, remember: bool = False):
+    """Check a password sign-in and audit it either way (the attempted email, never the
+    password); return the person, or None."""
+    user, refusal = _check(email, password)
+    if refusal is None:
+        audit.record_alone(
+            "sign_in",
+            actor=replace(actor, user_id=user.id),
+            now=now,
+            object_type="user",
+            object_id=user.id,
+            details={"method": "password", "remember": remember},
+        )
+        return user
+    audit.record_alone(
+        "sign_in_failed",
+        actor=replace(actor, user_id=None),
+        now=now,
+        outcome=refusal,
+        object_type="user" if user is not None else None,
+        object_id=user.id if user is not None else None,
+        details={"method": "password", "email": email[:254]},
+    )
+    return None
+
+
+def _check(email: str, password: str) -> tuple[User | None, str | None]:
     user = db.session.scalars(select(User).where(User.email == email.strip().lower())).first()
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     valid = check_password_hash(stored, password)
-    if user is None or not user.password_hash or not valid or not user.active:
-        return None
-    return user
+    if user is None:
+        return None, "unknown_email"
+    if not user.password_hash:
+        return user, "no_password"
+    if not valid:
+        return user, "wrong_password"
+    if not user.active:
+        return user, "inactive"
+    return user, None
 
 
 def load_session_user(session_id: str) -> User | None:
@@ -43,7 +82,7 @@ def load_session_user(session_id: str) -> User | None:
     return user
 
 
-def end_sessions(user_id: int) -> None:
+def end_sessions(user_id: int, *, now: datetime, actor: Actor) -> None:
     """End every session and remember-me cookie of a person by bumping their version."""
 
     def work():
@@ -53,6 +92,7 @@ def end_sessions(user_id: int) -> None:
             .values(session_version=User.session_version + 1)
             .execution_options(synchronize_session=False)
         )
+        audit.record("sign_out", actor=actor, now=now, object_type="user", object_id=user_id)
 
     write_transaction(work)
 

@@ -106,7 +106,8 @@ def create_token(
             "hint": raw[:10],
             "expires_at": timestamp(expires_at) if expires_at else None,
         }
-        return Outcome(document, "token", token_id, {"scopes": sorted(wanted)})
+        audited = {"owner_id": user.id, "name": clean, "scopes": sorted(wanted)}
+        return Outcome(document, "token", token_id, {**audited, "expires_at": expires_at})
 
     result = run_operation("create_token", body, now=now, actor=actor)
     return raw, result

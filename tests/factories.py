@@ -29,6 +29,8 @@ def make_app(url: str, **overrides) -> Flask:
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",  # explicit, as the production profile requires
         "BATON_TIMEZONE": "UTC",
+        # Mail tests switch it on (tests/mail); elsewhere workers would log a mail per award.
+        "BATON_MAIL_NOTIFICATIONS": "0",
     }
     config.update(overrides)
     return create_app(config)

@@ -18,6 +18,7 @@ csrf = CSRFProtect()
 # Endpoints that authenticate each request themselves (no session, no CSRF token), with why.
 SELF_AUTHENTICATED = {
     "slack.commands": "Slack signs each request with the signing secret",
+    "unsubscribe.confirm": "the link carries a token signed with the secret key (RFC 8058)",
 }
 # The only pages open without a session; every other page needs one (deny by default).
 PUBLIC_ENDPOINTS = frozenset(

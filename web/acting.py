@@ -10,8 +10,13 @@ from ops.observe import current_request_id
 
 
 def web_actor() -> Actor:
-    """Return the signed-in person as the actor, with the request id for the audit trail."""
-    return Actor(current_user.id, request_id=current_request_id())
+    """Return the signed-in person as the actor, with where the request came from."""
+    return request_actor(current_user.id)
+
+
+def request_actor(user_id: int | None) -> Actor:
+    """Return an actor (anyone, before sign-in) with this request's id and client address."""
+    return Actor(user_id, request_id=current_request_id(), client_address=request.remote_addr)
 
 
 def form_key(form, fields: object) -> IdempotencyKey:

@@ -8,7 +8,9 @@ import threading
 
 import click
 
+from ledger.clock import utcnow
 from ledger.delivery import worker
+from ledger.delivery.schedule import Schedule
 
 
 @click.command("worker")
@@ -18,6 +20,7 @@ from ledger.delivery import worker
 def worker_command(batch: int, poll: float, once: bool) -> None:
     """Deliver pending webhooks, mails and chat messages, with retries."""
     if once:
+        Schedule().run_due(utcnow())
         total = 0
         while done := worker.work_once(batch=batch):
             total += done
@@ -34,3 +37,19 @@ def worker_command(batch: int, poll: float, once: bool) -> None:
     click.echo(f"Worker {os.getpid()} started; stop it with SIGTERM or Ctrl-C.", err=True)
     worker.run(stop, batch=batch, poll=poll)
     click.echo(f"Worker {os.getpid()} stopped.", err=True)
+
+
+@click.command("send-digests")
+@click.option("--week", help="ISO week such as 2026-W47 (default: the last full week).")
+def send_digests_command(week: str | None) -> None:
+    """Ask for each manager's weekly digest mail; asking twice for a week sends it once."""
+    from ledger.mail.digest import request_digests
+
+    try:
+        key, new = request_digests(utcnow(), week)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    if new:
+        click.echo(f"Digests for {key} asked for: the worker mails each manager.")
+    else:
+        click.echo(f"Digests for {key} were already asked for: nothing sent twice.")

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 
@@ -49,7 +50,12 @@ def create_webhook(
         db.session.add(hook)
         db.session.flush()
         # The stored result (and its replay) never holds the secret.
-        return Outcome(webhook_document(hook), "webhook", hook.id, {"url": clean_url})
+        # Only the origin: a path, query or user part may hold the receiver's credential.
+        parts = urlsplit(clean_url)
+        origin = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        return Outcome(
+            webhook_document(hook), "webhook", hook.id, {"origin": origin, "events": wanted}
+        )
 
     document = run_operation("webhook_create", body, now=now, actor=actor).document
     return {**document, "secret": secret}

@@ -19,6 +19,7 @@ from ledger.delivery.secrets import unseal
 from ledger.documents import timestamp
 from ledger.errors import ValidationFailed
 from ledger.models import Delivery, OutboxEvent, User, Webhook
+from ledger.notifications import notify_without_operation
 from ledger.outbox import EVENT_TYPES, Event, append
 
 log = logging.getLogger("baton.webhooks")
@@ -137,7 +138,10 @@ class WebhookChannel:
         )[:300]
         log.warning("webhook %s disabled: %s", hook.id, hook.disabled_reason)
         owner = db.session.get(User, hook.created_by_id) if hook.created_by_id else None
-        # Told through the outbox, so the mail and in-app channels reach the owner.
+        told = {"id": hook.id, "url": hook.url, "reason": hook.disabled_reason}
+        if owner is not None and owner.active:
+            # In the app now, in this transaction; by mail through the event below.
+            notify_without_operation(owner.id, "webhook_disabled", told, now)
         append(
             [
                 Event(

@@ -14,6 +14,7 @@ from ledger.db import db
 from ledger.delivery import queue
 from ledger.delivery.channels import Attempt, Job
 from ledger.delivery.registry import channel
+from ledger.delivery.schedule import Schedule
 from ledger.errors import Busy
 
 log = logging.getLogger("baton.worker")
@@ -62,10 +63,15 @@ def run(
     batch: int = 10,
     poll: float = 1.0,
 ) -> None:
-    """Deliver until `stop` is set; sleep `poll` seconds whenever there is nothing to do."""
+    """Deliver until `stop` is set; sleep `poll` seconds whenever there is nothing to do.
+
+    Between batches the worker runs its scheduled chores (sealing, digests).
+    """
     outage = 0
+    chores = Schedule()
     while not stop.is_set():
         try:
+            chores.run_due(clock())
             done = work_once(clock, batch=batch, stop=stop)
         except (DBAPIError, Busy) as error:
             # The database is down or busy: wait and try again rather than exit, so a

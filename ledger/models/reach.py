@@ -10,9 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ledger.db import db
 from ledger.models.types import UTCDateTime
 
-NOTICE_KINDS = ("award_received", "award_reversed", "bonus_paid")
+NOTICE_KINDS = ("award_received", "award_reversed", "bonus_paid", "webhook_disabled")
 # What a person can turn on or off; every kind is on until they turn it off.
-SETTING_KINDS = ("award_mail", "in_app", "digest")
+SETTING_KINDS = ("award_mail", "in_app", "digest", "webhook_mail")
 
 
 class Notification(db.Model):
@@ -20,7 +20,10 @@ class Notification(db.Model):
 
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint("kind IN ('award_received', 'award_reversed', 'bonus_paid')", name="kind"),
+        CheckConstraint(
+            "kind IN ('award_received', 'award_reversed', 'bonus_paid', 'webhook_disabled')",
+            name="kind",
+        ),
         Index("ix_notifications_user_id", "user_id", "id"),
         Index("ix_notifications_unread", "user_id", "read_at"),
     )
@@ -28,7 +31,8 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(32))
-    operation_id: Mapped[int] = mapped_column(ForeignKey("operations.id"))
+    # None for a notice the worker writes (a webhook endpoint it disabled).
+    operation_id: Mapped[int | None] = mapped_column(ForeignKey("operations.id"))
     award_id: Mapped[int | None] = mapped_column(ForeignKey("awards.id"))
     bonus_run_id: Mapped[int | None] = mapped_column(ForeignKey("bonus_runs.id"))
     # Canonical JSON of what the notice says (who, how many points, why), fixed at the time.
@@ -41,7 +45,9 @@ class NotificationSetting(db.Model):
     """A person's choice for one kind of notification; no row means on."""
 
     __tablename__ = "notification_settings"
-    __table_args__ = (CheckConstraint("kind IN ('award_mail', 'in_app', 'digest')", name="kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('award_mail', 'in_app', 'digest', 'webhook_mail')", name="kind"),
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)

@@ -125,7 +125,10 @@ def create_user(
             ensure_earned(user_id)
         ctx.emit("user.created", user_document(db.session.get(User, user_id)), "user", user_id)
         return Outcome(
-            {"id": user_id, "email": address, "name": name.strip(), "role": role}, "user", user_id
+            {"id": user_id, "email": address, "name": name.strip(), "role": role},
+            "user",
+            user_id,
+            {"role": role, "kind": kind, "manager_id": manager_id},
         )
 
     return run_operation("create_user", body, now=now, actor=actor)

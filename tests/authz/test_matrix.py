@@ -13,6 +13,7 @@ import pytest
 
 from tests.authz.world import MESSAGE, build_world, email_of, login, serial
 from tests.factories import make_app
+from tests.figures import write_figure
 from tests.web.test_sessions import FreshClient
 
 API_PRINCIPALS = ["anonymous", "cookie:E1", "tok:E1", "tok:E2", "tok:M1", "tok:M2", "tok:A",
@@ -130,6 +131,7 @@ API = {
         None,
         ADMIN,
     ),
+    ("Audit.Audit", "GET"): ("/api/v1/audit?person={E1}&action=sign_in", None, ADMIN),
     ("api-docs.openapi_json", "GET"): ("/api/v1/openapi.json", None, PUBLIC),
     ("api-docs.openapi_swagger_ui", "GET"): ("/api/v1/docs", None, PUBLIC),
 }
@@ -164,6 +166,7 @@ WEB = {
     ("admin_settings.allowance", "GET"): ("/admin/settings", {"A"}),
     ("admin_settings.allowance", "POST"): ("/admin/settings", {"A"}),
     ("admin_settings.add_top_up", "POST"): ("/admin/top-ups", {"A"}),
+    ("admin_audit.index", "GET"): ("/admin/audit/?person={E1}", {"A"}),
     ("admin_webhooks.index", "GET"): ("/admin/webhooks/", {"A"}),
     ("admin_webhooks.index", "POST"): ("/admin/webhooks/", {"A"}),
     ("admin_webhooks.show", "GET"): ("/admin/webhooks/{webhook}", {"A"}),
@@ -200,6 +203,9 @@ WEB = {
     # Slack's own signature is its only credential: a session or CSRF token is not one
     # (signed requests: tests/integrations/test_slack_command.py).
     ("slack.commands", "POST"): ("/integrations/slack/commands", set()),
+    # A forged unsubscribe token: nobody may use it (signed ones: tests/mail/test_unsubscribe.py).
+    ("unsubscribe.confirm", "GET"): ("/unsubscribe/not-a-real-token", set()),
+    ("unsubscribe.confirm", "POST"): ("/unsubscribe/not-a-real-token", set()),
     # Probes for load balancers; /metrics is open in development only (tests/ops checks the
     # token and the production default).
     ("ops.healthz", "GET"): ("/healthz", PUBLIC),
@@ -280,6 +286,8 @@ def order(principals, allowed):
 @pytest.mark.parametrize(("endpoint", "method"), sorted(API))
 def test_api_route_allows_exactly_its_principals(world, endpoint, method):
     check_api_route(world, endpoint, method)
+    write_figure("authz", part=f"api-{endpoint}-{method}", violations=0, routes=1,
+                 requests=len(API_PRINCIPALS))  # fmt: skip
 
 
 def check_api_route(world, endpoint, method):
@@ -320,6 +328,8 @@ def test_web_route_allows_exactly_its_principals(world, endpoint, method):
         else:
             assert refused_web(response), (who, response.status_code)
             assert world.snapshot() == before, f"{who} changed data on a refused request"
+    write_figure("authz", part=f"web-{endpoint}-{method}", violations=0, routes=1,
+                 requests=len(WEB_PRINCIPALS))  # fmt: skip
 
 
 def test_every_route_has_an_entry(world):

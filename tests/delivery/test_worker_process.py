@@ -64,6 +64,7 @@ def start_worker(app) -> subprocess.Popen:
         "BATON_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "BATON_SECRET_KEY": app.config["SECRET_KEY"],
         "BATON_TIMEZONE": "UTC",
+        "BATON_MAIL_NOTIFICATIONS": "0",  # as in the app under test: webhooks only
     }
     flask = Path(sys.executable).with_name("flask")
     return subprocess.Popen(

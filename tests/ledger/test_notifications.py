@@ -76,7 +76,12 @@ def test_a_refused_award_tells_no_one(engine_app):
 def test_someone_who_turned_in_app_notices_off_is_not_told(engine_app):
     org = build_org()
     change_settings(org.cy.id, {"in_app": False}, now=NOW, actor=Actor(org.cy.id))
-    assert settings_for(org.cy.id) == {"award_mail": True, "in_app": False, "digest": True}
+    assert settings_for(org.cy.id) == {
+        "award_mail": True,
+        "in_app": False,
+        "digest": True,
+        "webhook_mail": True,
+    }
     keyed_award(org, "k2")
     assert [user for user, _, _ in notices()] == [org.bob.id]
 

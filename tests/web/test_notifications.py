@@ -40,10 +40,20 @@ def test_settings_turn_each_kind_off_and_on(as_user, org):
     assert "checked" in browser.html("/settings/notifications")
     response = browser.post("/settings/notifications", {"award_mail": "y", "digest": "y"})
     assert response.status_code == 302
-    assert settings_for(org["ana"].id) == {"award_mail": True, "in_app": False, "digest": True}
+    assert settings_for(org["ana"].id) == {
+        "award_mail": True,
+        "in_app": False,
+        "digest": True,
+        "webhook_mail": False,
+    }
     give(org["ben"], [org["ana"]], points=5)
     assert unread_shown(browser) is None
     browser.post("/settings/notifications", {"in_app": "y"})
-    assert settings_for(org["ana"].id) == {"award_mail": False, "in_app": True, "digest": False}
+    assert settings_for(org["ana"].id) == {
+        "award_mail": False,
+        "in_app": True,
+        "digest": False,
+        "webhook_mail": False,
+    }
     give(org["ben"], [org["ana"]], points=5)
     assert unread_shown(browser) == 1

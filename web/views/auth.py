@@ -22,16 +22,15 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ledger.clock import utcnow
 from ledger.errors import LedgerError
-from ledger.operations import Actor
 from ledger.queries.people import user_by_id
 from ledger.sessions import (
     change_password,
-    check_credentials,
     end_sessions,
     link_user,
     set_password_by_link,
+    sign_in,
 )
-from web.acting import web_actor
+from web.acting import request_actor, web_actor
 from web.text import TextForm
 
 bp = Blueprint("auth", __name__)
@@ -85,7 +84,13 @@ def login():
         return redirect(url_for("pages.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = check_credentials(form.email.data, form.password.data)
+        user = sign_in(
+            form.email.data,
+            form.password.data,
+            now=utcnow(),
+            actor=request_actor(None),
+            remember=form.remember.data,
+        )
         if user is not None:
             login_user(user, remember=form.remember.data)
             renew_csrf_token()
@@ -97,7 +102,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    end_sessions(current_user.id)
+    end_sessions(current_user.id, now=utcnow(), actor=web_actor())
     logout_user()
     renew_csrf_token()
     flash("You are logged out everywhere.", "info")
@@ -129,7 +134,7 @@ def set_password(token: str):
         abort(404)
     form = NewPasswordForm()
     if form.validate_on_submit():
-        set_password_by_link(token, form.new.data, now=utcnow(), actor=Actor(None))
+        set_password_by_link(token, form.new.data, now=utcnow(), actor=request_actor(None))
         logout_user()
         renew_csrf_token()
         flash("Your password is set; log in with it now.", "info")

@@ -21,6 +21,7 @@ class SettingsForm(TextForm):
     award_mail = BooleanField(LABELS["award_mail"])
     in_app = BooleanField(LABELS["in_app"])
     digest = BooleanField(LABELS["digest"])
+    webhook_mail = BooleanField(LABELS["webhook_mail"])
 
 
 @bp.get("/notifications")
