@@ -18,7 +18,7 @@ from ledger.errors import (
     UnknownRecipient,
     ValidationFailed,
 )
-from ledger.models import Award, AwardLine, ServiceKind, User
+from ledger.models import Award, AwardLine, Period, ServiceKind, User
 from ledger.notifications import excerpt, notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.periods import period_at
@@ -51,71 +51,14 @@ def award_points(
             service_kind=service_kind,
         )
         period = period_at(now, lock=True)
-        rules.check_award_shape(
-            request, max_points=period.max_points_per_recipient, service_kinds=_active_kinds()
-        )
-        for index, person in enumerate(people):
-            if not person.can_receive:
-                raise RecipientInactive(f"{person.name} cannot receive points.", index=index)
-        if period.closed_at is not None:
-            raise PeriodClosed(f"Period {period.key} is closed; no more awards count in it.")
-
+        _check_award(request, people, period)
         allowance = ensure_allowance(ctx, giver_user.id, period)
-        chains = managers_above([giver_user.id, *request.recipient_ids])
-        award_id = db.session.execute(
-            insert(Award)
-            .values(
-                operation_id=ctx.operation_id,
-                giver_id=giver_user.id,
-                actor_id=(actor.user_id if actor and actor.user_id else giver_user.id),
-                period_id=period.id,
-                service_kind=service_kind,
-                message=message.strip(),
-                points_per_recipient=points,
-                points_total=points * len(people),
-                created_at=now,
-            )
-            .returning(Award.id)
-        ).scalar_one()
-        line_rows = [
-            {
-                "award_id": award_id,
-                "recipient_id": person.id,
-                "giver_id": giver_user.id,
-                "points": points,
-                "service_kind": service_kind,
-                "created_at": now,
-                "direction": rules.direction(
-                    giver_user.id, person.id, chains[person.id], chains[giver_user.id]
-                ),
-                "cross_department": person.department_id != giver_user.department_id,
-            }
-            for person in people
-        ]
-        line_ids = (
-            db.session.execute(
-                insert(AwardLine).returning(AwardLine.id, sort_by_parameter_order=True), line_rows
-            )
-            .scalars()
-            .all()
-        )
-        moves = [
-            Move(allowance, ensure_earned(person.id), points, "award", award_line_id=line_id)
-            for person, line_id in sorted(
-                zip(people, line_ids, strict=True), key=lambda pair: pair[0].id
-            )
-        ]
-        post(ctx, moves)
+        award_id = _insert_award(ctx, request, giver_user, people, period, actor)
+        line_rows, line_ids = _insert_lines(award_id, request, giver_user, people, now)
+        _pay(ctx, allowance, people, line_ids, points)
         if period.pair_cap is not None:
             _check_pair_caps(giver_user.id, request.recipient_ids, period, points)
-        said = {
-            "giver": giver_user.reference(),
-            "points": points,
-            "service_kind": service_kind,
-            "message": excerpt(message),
-        }
-        notify(ctx, [(person.id, "award_received", said) for person in people], award_id=award_id)
-
+        _notify_recipients(ctx, award_id, giver_user, people, request)
         document = award_document(
             award_id=award_id,
             giver=giver_user,
@@ -140,6 +83,83 @@ def award_points(
     return run_operation(
         "award", body, now=now, actor=actor or Actor(None), idempotency=idempotency
     )
+
+
+def _check_award(request: rules.AwardRequest, people: list[User], period: Period) -> None:
+    """Refuse an award that breaks a rule, before any point moves."""
+    rules.check_award_shape(
+        request, max_points=period.max_points_per_recipient, service_kinds=_active_kinds()
+    )
+    for index, person in enumerate(people):
+        if not person.can_receive:
+            raise RecipientInactive(f"{person.name} cannot receive points.", index=index)
+    if period.closed_at is not None:
+        raise PeriodClosed(f"Period {period.key} is closed; no more awards count in it.")
+
+
+def _insert_award(ctx, request, giver: User, people: list[User], period: Period, actor) -> int:
+    return db.session.execute(
+        insert(Award)
+        .values(
+            operation_id=ctx.operation_id,
+            giver_id=giver.id,
+            actor_id=(actor.user_id if actor and actor.user_id else giver.id),
+            period_id=period.id,
+            service_kind=request.service_kind,
+            message=request.message.strip(),
+            points_per_recipient=request.points,
+            points_total=request.points * len(people),
+            created_at=ctx.now,
+        )
+        .returning(Award.id)
+    ).scalar_one()
+
+
+def _insert_lines(award_id: int, request, giver: User, people: list[User], now: datetime):
+    """Insert one line per recipient, each with how the recipient served the giver."""
+    chains = managers_above([giver.id, *request.recipient_ids])
+    line_rows = [
+        {
+            "award_id": award_id,
+            "recipient_id": person.id,
+            "giver_id": giver.id,
+            "points": request.points,
+            "service_kind": request.service_kind,
+            "created_at": now,
+            "direction": rules.direction(giver.id, person.id, chains[person.id], chains[giver.id]),
+            "cross_department": person.department_id != giver.department_id,
+        }
+        for person in people
+    ]
+    line_ids = (
+        db.session.execute(
+            insert(AwardLine).returning(AwardLine.id, sort_by_parameter_order=True), line_rows
+        )
+        .scalars()
+        .all()
+    )
+    return line_rows, line_ids
+
+
+def _pay(ctx, allowance, people: list[User], line_ids, points: int) -> None:
+    """Move the points from the giver's allowance to each recipient, in recipient id order."""
+    moves = [
+        Move(allowance, ensure_earned(person.id), points, "award", award_line_id=line_id)
+        for person, line_id in sorted(
+            zip(people, line_ids, strict=True), key=lambda pair: pair[0].id
+        )
+    ]
+    post(ctx, moves)
+
+
+def _notify_recipients(ctx, award_id: int, giver: User, people: list[User], request) -> None:
+    said = {
+        "giver": giver.reference(),
+        "points": request.points,
+        "service_kind": request.service_kind,
+        "message": excerpt(request.message),
+    }
+    notify(ctx, [(person.id, "award_received", said) for person in people], award_id=award_id)
 
 
 def _resolve_giver(giver: int | str) -> User:
