@@ -13,8 +13,7 @@ from api.parsing import Blueprint
 from api.results import documents_errors
 from api.schemas.leaderboard import LeaderboardQuerySchema, LeaderboardSchema
 from ledger.clock import utcnow
-from ledger.queries.leaderboard import leaderboard
-from ledger.queries.scopes import ranking_scope, window_for
+from ledger.queries.standings import standings
 
 bp = Blueprint("Leaderboard", __name__, description="Leaderboards")
 
@@ -32,38 +31,30 @@ class Leaderboard(MethodView):
     @documents_errors(bp, 401, 403, 404)
     def get(self, args):
         """Rank people by points, awards or customers; ties share a rank ("1224")."""
-        window = window_for(
+        ranked = standings(
+            principal().user,
             now=utcnow(),
+            manage="manage" in principal().scopes,
+            scope=args["scope"],
             period=args.get("period"),
             since=args.get("since"),
             until=args.get("until"),
-        )
-        scope = ranking_scope(
-            args["scope"],
-            principal().user,
-            manage="manage" in principal().scopes,
-            by_direction=args.get("by_direction"),
-        )
-        rows = leaderboard(
-            window,
             metric=args["metric"],
-            members=scope.members,
             direction=args.get("direction"),
             service_kind=args.get("service_kind"),
+            by_direction=args.get("by_direction"),
         )
-        if not scope.by_direction:
-            for row in rows:
-                del row["by_direction"]
+        rows = ranked.rows
         if csv_requested():
-            return csv_response(*_csv(rows, scope.by_direction), "leaderboard.csv")
+            return csv_response(*_csv(rows, ranked.by_direction), "leaderboard.csv")
         start = decode_cursor(args.get("cursor"), offset=int)
         offset = start["offset"] if start else 0
         end = offset + args["limit"]
         return {
             "items": rows[offset:end],
             "next_cursor": encode_cursor({"offset": end}) if len(rows) > end else None,
-            "since": window.since,
-            "until": window.until,
+            "since": ranked.window.since,
+            "until": ranked.window.until,
         }
 
 

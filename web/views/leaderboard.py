@@ -10,11 +10,12 @@ from flask_login import current_user, login_required
 from ledger import clock
 from ledger.errors import Forbidden, LedgerError, NotFound
 from ledger.models import DIRECTIONS
-from ledger.queries.leaderboard import METRICS, leaderboard
+from ledger.queries.leaderboard import METRICS
 from ledger.queries.people import departments, employee_numbers
 from ledger.queries.periods import recent_period_keys
-from ledger.queries.scopes import departments_in_reach, ranking_scope, window_for
+from ledger.queries.scopes import departments_in_reach
 from ledger.queries.service_kinds import service_kinds
+from ledger.queries.standings import standings
 from ledger.tokens import allowed_scopes
 from web.views.exports import csv_response
 
@@ -89,26 +90,23 @@ def _ranking():
     elif not choice["period"]:
         choice["period"] = recent_period_keys(now)["months"][0]
     try:
-        window = window_for(
+        since = _day(choice["since"], "since") if choice["period"] is None else None
+        until = _day(choice["until"], "until") if choice["period"] is None else None
+        ranked = standings(
+            current_user,
             now=now,
+            manage=_manage(),
+            scope=choice["scope"],
             period=choice["period"],
-            since=_day(choice["since"], "since") if choice["period"] is None else None,
-            until=_day(choice["until"], "until") if choice["period"] is None else None,
-        )
-        scope = ranking_scope(choice["scope"], current_user, manage=_manage())
-        rows = leaderboard(
-            window,
+            since=since,
+            until=until,
             metric=choice["metric"],
-            members=scope.members,
             direction=choice["direction"] or None,
             service_kind=choice["kind"] or None,
         )
     except LedgerError as error:
         return choice, [], False, error
-    if not scope.by_direction:
-        for row in rows:
-            del row["by_direction"]
-    return choice, rows, scope.by_direction, None
+    return choice, ranked.rows, ranked.by_direction, None
 
 
 def _day(text: str, name: str) -> date | None:
