@@ -14,12 +14,12 @@ from werkzeug.security import generate_password_hash
 from ledger.chat.links import check_slack_owner, check_slack_user_id
 from ledger.db import db, upsert
 from ledger.errors import CannotChangeSelf, NotFound, ValidationFailed
-from ledger.models import ROLES, USER_KINDS, Account, ApiToken, Department, Seal, User
+from ledger.models import ROLES, USER_KINDS, Account, ApiToken, Department, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
-from ledger.postings import AccountRef, Move, ensure_earned, post, system_account
+from ledger.postings import ensure_earned
 from ledger.queries.org import subtree
 from ledger.queries.people import user_document
-from ledger.services.periods import account_digest
+from ledger.services.periods import expire_allowances
 from ledger.text import check_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -233,7 +233,6 @@ def end_access(ctx, user_ids: list[int], now: datetime) -> int:
     Runs inside the caller's operation; returns the points expired.
     """
     expired_total = 0
-    expired = system_account("expired")
     for start in range(0, len(user_ids), CHUNK):
         ids = sorted(user_ids[start : start + CHUNK])
         db.session.execute(
@@ -248,32 +247,7 @@ def end_access(ctx, user_ids: list[int], now: datetime) -> int:
             .values(revoked_at=now)
             .execution_options(synchronize_session=False)
         )
-        # Lock first so that an award racing the deactivation lands before it or not at all.
-        accounts = db.session.execute(
-            select(Account.id, Account.balance)
-            .where(
-                Account.user_id.in_(ids),
-                Account.kind == "allowance",
-                Account.closed_at.is_(None),
-            )
-            .order_by(Account.id)
-            .with_for_update()
-        ).all()
-        post(
-            ctx,
-            [
-                Move(AccountRef(row.id, "allowance"), expired, row.balance, "expiry")
-                for row in accounts
-            ],
-        )
-        if accounts:
-            db.session.execute(
-                update(Account)
-                .where(Account.id.in_([row.id for row in accounts]))
-                .values(closed_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            _seal(ctx, [row.id for row in accounts])
+        accounts = expire_allowances(ctx, Account.user_id.in_(ids))
         expired_total += sum(row.balance for row in accounts)
     return expired_total
 
@@ -291,25 +265,6 @@ def check_manager(user_id: int, manager_id: int | None) -> None:
             "That manager reports to this person: the chart would have a cycle.",
             field="manager_id",
         )
-
-
-def _seal(ctx, account_ids: list[int]) -> None:
-    """Seal closed allowances as close_period does, so verify can prove nothing moved later."""
-    seals = []
-    for account_id in account_ids:
-        balance, version, count, digest = account_digest(account_id)
-        seals.append(
-            {
-                "account_id": account_id,
-                "operation_id": ctx.operation_id,
-                "balance": balance,
-                "version": version,
-                "transfer_count": count,
-                "digest": digest,
-                "created_at": ctx.now,
-            }
-        )
-    db.session.execute(insert(Seal), seals)
 
 
 def _load(user_id: int) -> User:

@@ -14,6 +14,8 @@ from ledger.models import Account, Period, Seal, Transfer
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.postings import AccountRef, Move, post, system_account
 
+CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
+
 
 def close_period(
     key: str | None, *, now: datetime, actor: Actor, force: bool = False
@@ -56,28 +58,7 @@ def _close_one(key: str, now: datetime, actor: Actor) -> OperationResult:
             return Outcome(
                 {"period": key, "already_closed": True, "accounts": 0, "expired": 0}, "period", key
             )
-        accounts = db.session.execute(
-            select(Account.id, Account.balance)
-            .where(Account.period_id == period_id, Account.closed_at.is_(None))
-            .order_by(Account.id)
-            .with_for_update()
-        ).all()
-        expired = system_account("expired")
-        post(
-            ctx,
-            [
-                Move(AccountRef(row.id, "allowance"), expired, row.balance, "expiry")
-                for row in accounts
-            ],
-        )
-        db.session.execute(
-            update(Account)
-            .where(Account.period_id == period_id, Account.closed_at.is_(None))
-            .values(closed_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        for row in accounts:
-            _seal(ctx, row.id)
+        accounts = expire_allowances(ctx, Account.period_id == period_id)
         document = {
             "period": key,
             "already_closed": False,
@@ -110,16 +91,52 @@ def account_digest(account_id: int) -> tuple[int, int, int, str]:
     return balance, version, len(rows), digest.hexdigest()
 
 
-def _seal(ctx, account_id: int) -> None:
-    balance, version, count, digest = account_digest(account_id)
-    db.session.execute(
-        insert(Seal).values(
-            account_id=account_id,
-            operation_id=ctx.operation_id,
-            balance=balance,
-            version=version,
-            transfer_count=count,
-            digest=digest,
-            created_at=ctx.now,
-        )
+def expire_allowances(ctx, *where) -> list:
+    """Expire what is left of the open allowances matching `where`, then close and seal them.
+
+    Shared by period close and deactivation, inside the caller's operation. The accounts are
+    locked first, in id order, so an award racing the expiry lands before it or not at all.
+    Returns the (id, balance) rows expired.
+    """
+    accounts = db.session.execute(
+        select(Account.id, Account.balance)
+        .where(Account.kind == "allowance", Account.closed_at.is_(None), *where)
+        .order_by(Account.id)
+        .with_for_update()
+    ).all()
+    if not accounts:
+        return accounts
+    expired = system_account("expired")
+    post(
+        ctx,
+        [Move(AccountRef(row.id, "allowance"), expired, row.balance, "expiry") for row in accounts],
     )
+    ids = [row.id for row in accounts]
+    for start in range(0, len(ids), CHUNK):
+        db.session.execute(
+            update(Account)
+            .where(Account.id.in_(ids[start : start + CHUNK]))
+            .values(closed_at=ctx.now)
+            .execution_options(synchronize_session=False)
+        )
+    _seal(ctx, ids)
+    return accounts
+
+
+def _seal(ctx, account_ids: list[int]) -> None:
+    """Seal closed allowances, so that verify can prove nothing moved in them later."""
+    seals = []
+    for account_id in account_ids:
+        balance, version, count, digest = account_digest(account_id)
+        seals.append(
+            {
+                "account_id": account_id,
+                "operation_id": ctx.operation_id,
+                "balance": balance,
+                "version": version,
+                "transfer_count": count,
+                "digest": digest,
+                "created_at": ctx.now,
+            }
+        )
+    db.session.execute(insert(Seal), seals)
