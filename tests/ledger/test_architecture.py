@@ -1,4 +1,5 @@
-"""The arrows point inward: ledger/ knows nothing of the adapters or the request."""
+"""The arrows point inward: ledger/ knows nothing of the adapters or the request, and the
+adapters know nothing of each other (api/ never imports web/, web/ never imports api/)."""
 
 import ast
 from pathlib import Path
@@ -21,14 +22,16 @@ def imports_of(path: Path):
                 yield node.module, alias.name
 
 
-def violations(folder: Path) -> list[str]:
+def violations(
+    folder: Path, forbidden: tuple[str, ...] = FORBIDDEN_MODULES, *, request_globals: bool = True
+) -> list[str]:
     found = []
     for path in sorted(folder.rglob("*.py")):
         for module, name in imports_of(path):
             top = module.split(".")[0]
-            if top in FORBIDDEN_MODULES:
+            if top in forbidden:
                 found.append(f"{path.relative_to(folder.parent)} imports {module}")
-            if top in {"flask", "flask_login"} and name in FORBIDDEN_NAMES:
+            if request_globals and top in {"flask", "flask_login"} and name in FORBIDDEN_NAMES:
                 found.append(f"{path.relative_to(folder.parent)} imports {module}.{name}")
     return found
 
@@ -43,6 +46,20 @@ def test_the_check_catches_an_adapter_import(tmp_path):
     package.mkdir()
     (package / "bad.py").write_text("from flask import request\nimport api.awards\n")
     assert len(violations(package)) == 2
+
+
+@pytest.mark.parametrize(("folder", "other"), [("api", "web"), ("web", "api")])
+def test_an_adapter_never_imports_the_other(folder, other):
+    assert violations(ROOT / folder, (other,), request_globals=False) == []
+
+
+def test_the_check_catches_an_adapter_importing_the_other(tmp_path):
+    # Negative control: the web adapter reaching into the API's modules is reported.
+    package = tmp_path / "web"
+    package.mkdir()
+    source = "from flask import request\nfrom api.errors import STATUS\nimport api, webargs\n"
+    (package / "bad.py").write_text(source)
+    assert len(violations(package, ("api",), request_globals=False)) == 2
 
 
 @pytest.mark.parametrize("folder", ["api", "web", "integrations"])
