@@ -1,4 +1,4 @@
-"""The one JSON error shape under /api, and the mapping from domain codes to statuses."""
+"""The one JSON error shape under /api (statuses come from `ledger.errors.http_status`)."""
 
 from __future__ import annotations
 
@@ -9,39 +9,8 @@ from flask import jsonify
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, http_status
 
-STATUS_BY_CODE = {
-    "bad_request": 400,
-    "idempotency_key_missing": 400,
-    "unauthenticated": 401,
-    "token_required": 401,
-    "forbidden": 403,
-    "scope_missing": 403,
-    "not_found": 404,
-    "method_not_allowed": 405,
-    "already_reversed": 409,
-    "already_converted": 409,
-    "already_committed": 409,
-    "draft_stale": 409,
-    "idempotency_in_flight": 409,
-    "period_closed": 409,
-    "insufficient_points": 409,
-    "too_large": 413,
-    "validation_error": 422,
-    "self_award": 422,
-    "insufficient_allowance": 422,
-    "unknown_recipient": 422,
-    "recipient_inactive": 422,
-    "duplicate_recipient": 422,
-    "pair_cap_reached": 422,
-    "empty_run": 422,
-    "idempotency_key_reused": 422,
-    "cannot_change_self": 422,
-    "version_required": 428,
-    "rate_limited": 429,
-    "busy": 503,
-}
 CODE_BY_STATUS = {
     400: "bad_request",
     401: "unauthenticated",
@@ -85,7 +54,7 @@ def error_response(
 
 def ledger_error_response(error: LedgerError, headers: dict[str, str] | None = None):
     """Render a domain refusal; a replay renders the same bytes as the first answer."""
-    status = STATUS_BY_CODE.get(error.code, 409)
+    status = http_status(error.code)
     extra = dict(headers or {})
     if status == 503:
         extra["Retry-After"] = RETRY_AFTER_SECONDS

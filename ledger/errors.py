@@ -149,3 +149,49 @@ class DatabaseUnavailable(Busy):
     """The database cannot be reached or used right now; the request may be sent again."""
 
     default_message = "The database is unavailable or restarting; try again shortly."
+
+
+# The one map from an error code to the HTTP status both adapters answer it with (the API's
+# JSON error and the web's error page); docs/ledger.md lists it. Every code a LedgerError
+# can carry is here (a test holds it to that), as are the API's own edge codes.
+HTTP_STATUS: dict[str, int] = {
+    "bad_request": 400,
+    "idempotency_key_missing": 400,
+    "unauthenticated": 401,
+    "token_required": 401,
+    "forbidden": 403,
+    "scope_missing": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "already_reversed": 409,
+    "already_converted": 409,
+    "already_committed": 409,
+    "already_paid": 409,
+    "already_voided": 409,
+    "not_committed": 409,
+    "draft_stale": 409,
+    "idempotency_in_flight": 409,
+    "period_closed": 409,
+    "insufficient_points": 409,
+    "open_transactions": 409,
+    "ledger_error": 409,
+    "too_large": 413,
+    "validation_error": 422,
+    "self_award": 422,
+    "insufficient_allowance": 422,
+    "unknown_recipient": 422,
+    "recipient_inactive": 422,
+    "duplicate_recipient": 422,
+    "pair_cap_reached": 422,
+    "empty_run": 422,
+    "idempotency_key_reused": 422,
+    "cannot_change_self": 422,
+    "version_required": 428,
+    "rate_limited": 429,
+    "busy": 503,
+}
+
+
+def http_status(code: str) -> int:
+    """Return the HTTP status an error code answers with (409 for a code not listed)."""
+    return HTTP_STATUS.get(code, 409)

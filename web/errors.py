@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from werkzeug.exceptions import HTTPException
 
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, http_status
 
 RETRY_AFTER_SECONDS = "5"
 
@@ -33,11 +33,8 @@ def html_error(error: HTTPException):
     return response
 
 
-LEDGER_STATUS = {"not_found": 404, "forbidden": 403, "busy": 503}
-
-
 def html_ledger_error(error: LedgerError):
-    status = LEDGER_STATUS.get(error.code, 409)
+    status = http_status(error.code)
     if status == 503:
         return unavailable_page()
     return render_template(

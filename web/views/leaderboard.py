@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from ledger import clock
-from ledger.errors import Forbidden, LedgerError, NotFound
+from ledger.errors import LedgerError, ValidationFailed, http_status
 from ledger.models import DIRECTIONS
 from ledger.queries.leaderboard import METRICS
 from ledger.queries.people import departments, employee_numbers
@@ -20,14 +20,12 @@ from ledger.tokens import allowed_scopes
 from web.views.exports import csv_response
 
 bp = Blueprint("leaderboard", __name__)
-STATUS = {Forbidden: 403, NotFound: 404}
 
 
 @bp.get("/leaderboard")
 @login_required
 def index():
     choice, rows, split, error = _ranking()
-    status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 422)
     top = max((row[choice["metric"]] for row in rows), default=0)
     return render_template(
         "leaderboard/index.html",
@@ -39,7 +37,7 @@ def index():
         periods=recent_period_keys(clock.utcnow()),
         kinds=service_kinds(active_only=False),
         split=split,
-    ), status if error else 200
+    ), http_status(error.code) if error else 200
 
 
 @bp.get("/leaderboard.csv")
@@ -115,7 +113,9 @@ def _day(text: str, name: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise LedgerError(f"Give `{name}` as a date, such as 2026-11-01.") from None
+        raise ValidationFailed(
+            f"Give `{name}` as a date, such as 2026-11-01.", field=name
+        ) from None
 
 
 def _scope_options() -> list[tuple[str, str]]:
