@@ -186,6 +186,7 @@ HTTP_STATUS: dict[str, int] = {
     "empty_run": 422,
     "idempotency_key_reused": 422,
     "cannot_change_self": 422,
+    "import_refused": 422,
     "version_required": 428,
     "rate_limited": 429,
     "busy": 503,
