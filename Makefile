@@ -7,7 +7,7 @@ HOST := 127.0.0.1
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 export FLASK_APP := wsgi
 
-.PHONY: run install install-test test test-fast lint format screenshots bench clean
+.PHONY: run install install-test test test-fast lint format screenshots bench guarantees clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -34,12 +34,23 @@ run: install
 	@# honcho runs the Procfile: the web server and one delivery worker; Ctrl-C stops both.
 	HOST=$(HOST) $(BIN)/honcho start --no-colour -f Procfile -p $(PORT)
 
-# Lint, then the fast tests in parallel, then the heavy groups serially, then the browser.
+# Lint, then the fast tests in parallel, then the heavy groups serially, then the browser;
+# last, the proving tests' figures (build/guarantees/) against their floors (ops/guarantees.json).
 test: install-test
 	$(BIN)/ruff check .
+	rm -rf build/guarantees
 	$(PYTEST) -m "not heavy and not browser" -n 2 --dist loadgroup
 	$(PYTEST) -m "heavy" ; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
 	$(PYTEST) -m "browser" ; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ]
+	$(BIN)/python -m ops.guarantees check
+
+# Run only the tests that prove docs/GUARANTEES.md, rewrite it from their figures, check them.
+guarantees: install-test
+	rm -rf build/guarantees
+	$(PYTEST) -m "not heavy and not browser" -n 2 --dist loadgroup $$($(BIN)/python -m ops.guarantees files)
+	$(PYTEST) -m "heavy" $$($(BIN)/python -m ops.guarantees files)
+	$(BIN)/python -m ops.guarantees write
+	$(BIN)/python -m ops.guarantees check
 
 test-fast: install-test
 	$(PYTEST) -m "not heavy and not browser" -n 2 --dist loadgroup

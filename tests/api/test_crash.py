@@ -20,6 +20,7 @@ from ledger.services import top_up
 from ledger.tokens import create_token
 from tests.delivery.helpers import count_award_events_against_awards
 from tests.factories import ADMIN_ACTOR, make_app, make_user
+from tests.figures import write_figure
 from tests.live_server import Gunicorn, free_port, request
 
 pytestmark = [pytest.mark.heavy, pytest.mark.timeout(900)]
@@ -206,6 +207,9 @@ def test_no_acknowledged_award_is_lost_or_doubled_across_kills(crash_setup):
         f"{KILLS} kills, {len(sends)} keyed requests, {retried} retried after a kill, "
         f"{acknowledged} acknowledged, {figures}"
     )
+    write_figure(f"crash-{crash_setup['engine']}", violations=sum(figures.values()),
+                 kills=KILLS, requests=len(sends), acknowledged=acknowledged,
+                 retried=retried)  # fmt: skip
     assert figures == {"lost": 0, "phantoms": 0, "duplicates": 0, "stuck": 0}
     assert acknowledged > 0 and retried > 0  # the kills did land mid-burst
     assert report["ok"], report["problems"]

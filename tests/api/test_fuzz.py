@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import ignored_auth
 
 from ledger.reconciliation import verify_ledger
 from tests.api.fuzzing import seed_fuzz_world
+from tests.figures import write_figure
 
 pytestmark = [pytest.mark.heavy, pytest.mark.timeout(900)]
 
@@ -63,8 +64,11 @@ def steered(strategy, people, kinds):
     return build()
 
 
-def fuzz(app, seeded, *, only: str | None = None, examples: int = EXAMPLES):
-    """Run every operation (or one) with `examples` cases; return failures and award statuses."""
+def fuzz(app, seeded, *, only: str | None = None, examples: int = EXAMPLES, calls=None):
+    """Run every operation (or one) with `examples` cases; return failures and award statuses.
+
+    `calls`, a Counter if given, counts the cases run per operation."""
+    calls = Counter() if calls is None else calls
     token, people, kinds = seeded
     config = SchemathesisConfig.from_path(ROOT / "schemathesis.toml")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=config)
@@ -89,6 +93,7 @@ def fuzz(app, seeded, *, only: str | None = None, examples: int = EXAMPLES):
         )
         @given(case=strategy)
         def run(case):
+            calls[case.operation.label] += 1
             response = case.call_and_validate(headers=auth)
             if case.operation.label == AWARDS:
                 awards[response.status_code] += 1
@@ -101,8 +106,12 @@ def fuzz(app, seeded, *, only: str | None = None, examples: int = EXAMPLES):
 
 
 def test_the_api_holds_to_its_openapi_document(app, seeded):
-    failures, awards = fuzz(app, seeded)
+    calls: Counter[str] = Counter()
+    failures, awards = fuzz(app, seeded, calls=calls)
     print(f"POST /awards statuses: {dict(awards)}")
+    write_figure("fuzz", violations=len(failures), operations=len(calls),
+                 examples=sum(calls.values()), award_calls=sum(awards.values()),
+                 awards_accepted=awards[201])  # fmt: skip
     assert failures == {}, "\n\n".join(f"{label}\n{text}" for label, text in failures.items())
     assert awards[201] >= 0.3 * sum(awards.values()), awards
     report = verify_ledger()

@@ -13,6 +13,7 @@ from ledger.queries.balances import balances
 from ledger.reconciliation import verify_ledger
 from ledger.tokens import create_token
 from tests.factories import ADMIN_ACTOR, make_app, make_user
+from tests.figures import write_figure
 from tests.live_server import Gunicorn, free_port, request
 
 pytestmark = [pytest.mark.heavy, pytest.mark.timeout(600)]
@@ -88,8 +89,12 @@ def test_two_processes_never_overspend_one_allowance(race_setup):
     finally:
         server.stop()
     print("HTTP race outcomes per trial:", [dict(seen) for seen in outcomes])
+    expected = Counter({201: 10, "insufficient_allowance": 22})
+    engine = "postgres" if url.startswith("postgresql") else "sqlite"
+    write_figure(f"race-http-{engine}", violations=sum(seen != expected for seen in outcomes),
+                 processes=2, clients=CLIENTS, trials=len(outcomes))  # fmt: skip
     for seen in outcomes:
-        assert seen == Counter({201: 10, "insufficient_allowance": 22})
+        assert seen == expected
     app = make_app(url)
     with app.app_context():
         for giver, _ in trials:

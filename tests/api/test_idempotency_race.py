@@ -12,6 +12,7 @@ from ledger.models import Award
 from ledger.reconciliation import verify_ledger
 from tests.api.conftest import award_body, token_for
 from tests.factories import make_user
+from tests.figures import engine, write_figure
 
 pytestmark = pytest.mark.heavy
 THREADS = 16
@@ -46,6 +47,9 @@ def test_one_key_from_sixteen_threads_makes_one_award(engine_app):
     ada, bob = make_user("ada@example.com"), make_user("bob@example.com")
     token = token_for(ada, ["award"])
     answers = burst(engine_app, token, award_body(bob.id), ["same"] * THREADS)
+    effects, bodies = awards(), len({answer.data for answer in answers})
+    write_figure(f"idempotency-{engine()}", violations=(effects != 1) + (bodies != 1),
+                 threads=THREADS, keys=1)  # fmt: skip
     assert {answer.status_code for answer in answers} == {201}, [a.json for a in answers]
     assert len({answer.data for answer in answers}) == 1
     assert sum("Idempotent-Replayed" not in answer.headers for answer in answers) == 1

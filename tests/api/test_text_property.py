@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +16,7 @@ from ledger.db import db
 from ledger.models import Account
 from tests.api.conftest import Caller, award_body, token_for
 from tests.factories import make_award, make_user
+from tests.figures import write_figure
 from tests.web.conftest import Browser
 
 # Audit events and stored rejections may change on a refusal (TESTING.md, authz row).
@@ -24,6 +26,8 @@ NASTY = [
     "\u3164" * 11, "\n", "\r\n", "\x1b[31m", "\u2028", "\ufeff", "\U0010ffff", "", " ",
 ]  # fmt: skip
 KEYS = itertools.count(1)
+# Requests the property tests checked and saw fail, for their figure (see `tally`).
+TALLY: Counter[str] = Counter()
 LIMITS = settings(
     max_examples=30,
     deadline=None,
@@ -147,15 +151,26 @@ def check_write(world, method: str, path: str, *, raw: str | None = None, query=
     response = world["admin"].client.open(
         path, method=method, data=raw, query_string=query, headers=headers
     )
+    TALLY["failed"] += 1  # taken back below once every check held
     assert response.status_code < 500, (method, path, raw and raw[:200], query, response.data)
     if response.status_code >= 400:
         assert response.json["error"]["code"]
         assert snapshot() == before, (method, path, raw and raw[:200], query)
+    TALLY.update(failed=-1, checked=1)
+
+
+@pytest.fixture
+def tally(request):
+    """Write the property's figure: requests checked, and any that broke the rule."""
+    TALLY.clear()
+    yield
+    write_figure("no-500", part=request.node.name, violations=TALLY["failed"],
+                 examples=TALLY["checked"])  # fmt: skip
 
 
 @LIMITS
 @given(data=st.data())
-def test_no_text_in_any_api_write_answers_5xx_and_a_refusal_changes_nothing(world, data):
+def test_no_text_in_any_api_write_answers_5xx_and_a_refusal_changes_nothing(world, tally, data):
     method, path, body, fields = data.draw(st.sampled_from(api_writes(world)))
     field = data.draw(st.sampled_from(fields))
     if method == "GET":
@@ -222,13 +237,15 @@ def web_world(app):
 
 @settings(LIMITS, max_examples=25)
 @given(data=st.data())
-def test_no_text_in_any_web_form_answers_5xx_and_a_refusal_changes_nothing(web_world, data):
+def test_no_text_in_any_web_form_answers_5xx_and_a_refusal_changes_nothing(web_world, tally, data):
     path, kind, fields = data.draw(st.sampled_from(WEB_FORMS))
     # Forms arrive URL-encoded as UTF-8, so a lone surrogate cannot be sent at all.
     value = data.draw(nasty_text().map(drop_surrogates))
     form = {**web_form(kind, web_world), data.draw(st.sampled_from(fields)): value}
     before = snapshot()
+    TALLY["failed"] += 1
     response = web_world["browser"].post(path, form)
     assert response.status_code < 500
     if response.status_code >= 400:
         assert snapshot() == before
+    TALLY.update(failed=-1, checked=1)

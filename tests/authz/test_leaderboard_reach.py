@@ -17,6 +17,7 @@ from ledger.services import award_points
 from tests.authz.test_matrix import call_api
 from tests.authz.world import MESSAGE, build_world
 from tests.factories import make_app
+from tests.figures import write_figure
 from tests.web.test_sessions import FreshClient
 
 SCOPES = ("company", "department:ENG", "department:SALES", "team:M1", "team:M2")
@@ -115,6 +116,7 @@ def check_principal(world, who: str) -> None:
 @pytest.mark.parametrize("who", sorted(EXPECTED))
 def test_the_api_leaderboard_shows_each_principal_exactly_their_reach(world, who):
     check_principal(world, who)
+    write_figure("reach", part=f"api-{who}", violations=0, checks=3 * len(SCOPES))
 
 
 @pytest.mark.parametrize("who", sorted(WEB))
@@ -133,6 +135,7 @@ def test_the_web_leaderboard_shows_each_person_exactly_their_reach(world, who):
         if csv.status_code == 200:
             header = csv.get_data(as_text=True).splitlines()[0]
             assert header.endswith(",lateral") == (on == SPLIT), (who, scope)
+    write_figure("reach", part=f"web-{who}", violations=0, checks=2 * len(SCOPES))
 
 
 @pytest.mark.parametrize("who", sorted(WEB))

@@ -13,6 +13,7 @@ import pytest
 
 from tests.authz.world import MESSAGE, build_world, email_of, login, serial
 from tests.factories import make_app
+from tests.figures import write_figure
 from tests.web.test_sessions import FreshClient
 
 API_PRINCIPALS = ["anonymous", "cookie:E1", "tok:E1", "tok:E2", "tok:M1", "tok:M2", "tok:A",
@@ -285,6 +286,8 @@ def order(principals, allowed):
 @pytest.mark.parametrize(("endpoint", "method"), sorted(API))
 def test_api_route_allows_exactly_its_principals(world, endpoint, method):
     check_api_route(world, endpoint, method)
+    write_figure("authz", part=f"api-{endpoint}-{method}", violations=0, routes=1,
+                 requests=len(API_PRINCIPALS))  # fmt: skip
 
 
 def check_api_route(world, endpoint, method):
@@ -325,6 +328,8 @@ def test_web_route_allows_exactly_its_principals(world, endpoint, method):
         else:
             assert refused_web(response), (who, response.status_code)
             assert world.snapshot() == before, f"{who} changed data on a refused request"
+    write_figure("authz", part=f"web-{endpoint}-{method}", violations=0, routes=1,
+                 requests=len(WEB_PRINCIPALS))  # fmt: skip
 
 
 def test_every_route_has_an_entry(world):

@@ -30,6 +30,7 @@ from ledger.reconciliation import verify_ledger
 from ledger.services import award_points, close_period, reverse_award
 from tests.delivery.helpers import count_award_events_against_awards, events
 from tests.factories import ADMIN_ACTOR, NOW, make_app, make_user
+from tests.figures import write_figure
 
 pytestmark = pytest.mark.heavy
 
@@ -44,12 +45,14 @@ class LedgerModel(RuleBasedStateMachine):
     """Drive the services at random and compare every balance with the model after each step."""
 
     template = None  # set by the test before the machine runs
+    examples = 0  # how many examples ran (each opens its own books)
 
     awards = Bundle("awards")
     keys = Bundle("keys")
 
     @initialize()
     def open_books(self):
+        type(self).examples += 1
         self.url = self.template.new_database()
         self.app = make_app(self.url)
         self.context = self.app.app_context()
@@ -364,7 +367,7 @@ class LedgerModel(RuleBasedStateMachine):
 
 
 def run_model(template, engine):
-    machine = type(f"LedgerModel_{engine}", (LedgerModel,), {"template": template})
+    machine = type(f"LedgerModel_{engine}", (LedgerModel,), {"template": template, "examples": 0})
     run_state_machine_as_test(
         machine,
         settings=settings(
@@ -374,6 +377,8 @@ def run_model(template, engine):
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
+    # Reached only when no example falsified the model (a failure raises above).
+    write_figure(f"model-{engine}", violations=0, examples=machine.examples, steps_per_example=30)
 
 
 @pytest.mark.timeout(900)

@@ -12,6 +12,7 @@ from ledger.models import Transfer, TransferSeal
 from ledger.reconciliation import verify_ledger
 from ledger.sealing import seal_transfers
 from tests.factories import ADMIN_ACTOR, make_award, make_user
+from tests.figures import engine, write_figure
 
 
 def seal(now, **options):
@@ -91,8 +92,10 @@ def test_verify_names_the_first_transfer_changed_behind_the_apps_back(sealed, ta
     transfer, change = tamper(sealed)
     db.session.commit()
     problems = verify_chain()
-    assert problems[0] == {"check": "chain_transfers", "seal": 1, "transfer": transfer,
-                           "change": change}  # fmt: skip
+    named = {"check": "chain_transfers", "seal": 1, "transfer": transfer, "change": change}
+    write_figure(f"seals-{engine()}", part=tamper.__name__,
+                 violations=int(problems[:1] != [named]), tamperings=1)  # fmt: skip
+    assert problems[0] == named
     assert not verify_ledger()["ok"]
 
 

@@ -10,6 +10,7 @@ from ledger.queries.people import user_by_email
 from ledger.services.directory import deactivate_user
 from ledger.sessions import password_link
 from tests.factories import make_user
+from tests.figures import write_figure
 
 PASSWORD = "correct horse battery"
 SESSION = "baton_session"
@@ -89,6 +90,7 @@ def test_a_cookie_captured_before_logout_is_refused_after_it(app, client, ann):
     logout(client)
     assert not logged_in(client)
     assert replay(app, **{SESSION: captured}).get("/").status_code == 302
+    write_figure("sessions", part="cookie-replay", violations=0, scenarios=1)
 
 
 def test_without_the_version_bump_the_replayed_cookie_would_work(app, client, ann, monkeypatch):
@@ -106,6 +108,7 @@ def test_a_remember_me_cookie_dies_at_logout(app, client, ann):
     assert logged_in(replay(app, **{REMEMBER: remembered}))
     logout(client)
     assert not logged_in(replay(app, **{REMEMBER: remembered}))
+    write_figure("sessions", part="remember-me", violations=0, scenarios=1)
 
 
 def test_a_remember_me_cookie_survives_a_logout_without_the_bump(app, client, ann, monkeypatch):
@@ -131,6 +134,7 @@ def test_a_password_change_ends_other_sessions_but_keeps_this_one(app, client, a
     assert logged_in(client)
     assert not logged_in(other)
     assert login(app.test_client(), "ann@example.com", "a brand new password").status_code == 302
+    write_figure("sessions", part="password-change", violations=0, scenarios=1)
 
 
 def test_a_wrong_current_password_changes_nothing(app, client, ann):
@@ -151,6 +155,7 @@ def test_deactivation_ends_the_web_session(app, client, ann, now):
     deactivate_user(ann.id, now=now, actor=Actor(None))
     assert not logged_in(client)
     assert login(app.test_client(), "ann@example.com").status_code == 401
+    write_figure("sessions", part="deactivation", violations=0, scenarios=1)
 
 
 @pytest.mark.parametrize(
@@ -209,6 +214,7 @@ def test_a_cookie_replayed_after_logout_cannot_read_the_api(app, client, ann):
     logout(client)
     refused = replay(app, **{SESSION: captured}).get("/api/v1/me")
     assert refused.status_code == 401 and refused.json["error"]["code"] == "unauthenticated"
+    write_figure("sessions", part="api-cookie-replay", violations=0, scenarios=1)
 
 
 def test_production_cookies_are_secure_http_only_and_same_site(sqlite_template):
