@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from ledger.db import db
+from ledger.db import db, write_transaction
 from ledger.errors import InsufficientAllowance, LedgerError
-from ledger.models import User
+from ledger.models import OutboxEvent, User
 from ledger.operations import Actor
 from ledger.services import award_points, close_period
 from ledger.services.directory import create_user
@@ -106,6 +106,19 @@ def demo_present() -> bool:
     )
 
 
+def _history_is_not_news(now: datetime) -> None:
+    """Mark the demo's back-dated events as handled: nobody is mailed or posted about weeks
+    of invented history, and /readyz sees no backlog. (The database was empty before.)"""
+    write_transaction(
+        lambda: db.session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.fanned_out_at.is_(None))
+            .values(fanned_out_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
+
+
 def seed_demo(*, now: datetime, days: int = 60, seed: int = 2026) -> dict:
     """Create the demo organisation and back-dated awards; do nothing if it exists."""
     existing = db.session.scalar(select(func.count()).select_from(User)) or 0
@@ -140,6 +153,7 @@ def seed_demo(*, now: datetime, days: int = 60, seed: int = 2026) -> dict:
         )
     awards = _seed_awards(emails, start=start, now=now, seed=seed, actor=actor)
     closed = close_period(None, now=now, actor=actor)
+    _history_is_not_news(now)
     return {
         "created": True,
         "people": len(PEOPLE),
