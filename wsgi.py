@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Request, abort, request
+from flask import Flask, Request, request
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -21,6 +21,7 @@ from api.errors import http_error_response, ledger_error_response
 from ledger.config import load_config
 from ledger.db import discard_session, is_unavailable
 from ledger.errors import DatabaseUnavailable, LedgerError
+from ops.edge import is_api_request, limit_request_size
 from web.errors import html_error, html_ledger_error
 
 
@@ -38,7 +39,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     ops.init_app(app)  # first: every request, even a refused one, gets an id and a timing
-    app.before_request(_limit_request_size)  # then refuse a large body before any work
+    # Then refuse a large body before any work; views marked @large_upload may take 20 MB.
+    app.before_request(limit_request_size)
     # Registered before the blueprints so that it runs after them, once the rate limiters
     # have added their headers.
     app.after_request(_retry_after_only_on_refusals)
@@ -48,21 +50,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     integrations.init_app(app)
     _register_error_switch(app)
     return app
-
-
-# The HR imports may send up to MAX_CONTENT_LENGTH (20 MB); everything else 2 MB.
-LARGE_UPLOADS = frozenset({"Users.UserImport", "admin_people.hr_import"})
-
-
-def _limit_request_size():
-    from flask import current_app
-
-    if request.endpoint in LARGE_UPLOADS:
-        return
-    limit = current_app.config["BATON_MAX_REQUEST_BYTES"]
-    request.max_content_length = limit
-    if request.content_length is not None and request.content_length > limit:
-        abort(413)
 
 
 class _StrictLimitedStream(LimitedStream):
@@ -102,16 +89,13 @@ def _retry_after_only_on_refusals(response):
 def _register_error_switch(app: Flask) -> None:
     """Answer errors under /api/ in the JSON shape and everywhere else as an HTML page."""
 
-    def for_api() -> bool:
-        return request.path.startswith("/api/")
-
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return http_error_response(error) if for_api() else html_error(error)
+        return http_error_response(error) if is_api_request() else html_error(error)
 
     @app.errorhandler(LedgerError)
     def ledger_error(error: LedgerError):
-        return ledger_error_response(error) if for_api() else html_ledger_error(error)
+        return ledger_error_response(error) if is_api_request() else html_ledger_error(error)
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeout)
@@ -123,12 +107,12 @@ def _register_error_switch(app: Flask) -> None:
                            getattr(error, "orig", error))  # fmt: skip
         discard_session()
         busy = DatabaseUnavailable()
-        return ledger_error_response(busy) if for_api() else html_ledger_error(busy)
+        return ledger_error_response(busy) if is_api_request() else html_ledger_error(busy)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError):
         app.logger.error("Unhandled error on %s %s", request.method, request.path)
-        return http_error_response(error) if for_api() else html_error(error)
+        return http_error_response(error) if is_api_request() else html_error(error)
 
 
 app = create_app()

@@ -15,6 +15,7 @@ from ledger.models import User
 from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.people import user_by_id
 from ledger.tokens import PREFIX, allowed_scopes, authenticate_token
+from ops.edge import is_api_request
 from ops.observe import current_request_id
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -98,7 +99,7 @@ def _token_in_url() -> bool:
 
 
 def _guard():
-    if not request.path.startswith("/api/") or request.endpoint is None:
+    if not is_api_request() or request.endpoint is None:
         return None  # not the API, or a routing error the error switch renders
     handler = _handler(request.endpoint)
     scope = getattr(handler, "_baton_scope", None)

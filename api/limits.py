@@ -1,4 +1,4 @@
-"""Request limits under /api: the per-principal award rate (its own Flask-Limiter) and body size."""
+"""The per-principal award rate under /api (its own Flask-Limiter); body sizes: ops/edge.py."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 
 EXTENSION = "baton_award_limiter"
-LARGE_BODY_PATHS = frozenset({"/api/v1/users/import"})  # HR files may reach MAX_CONTENT_LENGTH
 
 
 def init_app(app: Flask) -> None:
@@ -25,7 +24,6 @@ def init_app(app: Flask) -> None:
     )
     limiter.init_app(app)
     app.extensions[EXTENSION] = limiter
-    app.before_request(_limit_body)
 
 
 def award_rate_limit(view: Callable) -> Callable:
@@ -43,9 +41,3 @@ def award_rate_limit(view: Callable) -> Callable:
 def _principal_key() -> str:
     found = g.get("principal")
     return found.name if found is not None else (request.remote_addr or "unknown")
-
-
-def _limit_body() -> None:
-    # Lazily enforced when the body is read: a larger body answers 413 too_large.
-    if request.path.startswith("/api/") and request.path not in LARGE_BODY_PATHS:
-        request.max_content_length = current_app.config["BATON_MAX_REQUEST_BYTES"]

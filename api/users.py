@@ -30,6 +30,7 @@ from ledger.imports.importer import import_users, read_csv, read_json
 from ledger.queries.balances import balances
 from ledger.queries.people import departments, list_users, user_by_id, user_document
 from ledger.services.directory import create_user, update_user
+from ops.edge import large_upload
 
 bp = Blueprint("Users", __name__, description="The directory and the HR import")
 
@@ -127,6 +128,7 @@ class User(MethodView):
 
 
 @bp.route("/users/import")
+@large_upload
 class UserImport(MethodView):
     @requires("admin")
     @bp.arguments(ImportQuerySchema, location="query")

@@ -9,6 +9,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from ledger.sessions import load_session_user
+from ops.edge import is_api_request
 from ops.views import PUBLIC_ENDPOINTS as OPS_ENDPOINTS
 from web.text import refuse_unreadable_query
 
@@ -52,7 +53,7 @@ def init_app(app: Flask) -> None:
 
 
 def _require_login():
-    if request.path.startswith("/api/") or request.endpoint is None:
+    if is_api_request() or request.endpoint is None:
         return None  # the API guards itself; unknown URLs get the 404 page
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
@@ -61,7 +62,7 @@ def _require_login():
 
 def _protect_forms() -> None:
     # The API refuses cookie-only writes itself; bearer requests carry no ambient credential.
-    if request.method in {"GET", "HEAD", "OPTIONS"} or request.path.startswith("/api/"):
+    if request.method in {"GET", "HEAD", "OPTIONS"} or is_api_request():
         return
     if request.endpoint not in SELF_AUTHENTICATED:
         csrf.protect()
@@ -86,7 +87,7 @@ def _security_headers(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     # Pages, CSV downloads and every API answer hold people's data: no cache may keep them.
-    if response.mimetype in {"text/html", "text/csv"} or request.path.startswith("/api/"):
+    if response.mimetype in {"text/html", "text/csv"} or is_api_request():
         response.headers.setdefault("Cache-Control", "no-store")
     from flask import current_app
 

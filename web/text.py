@@ -8,6 +8,7 @@ from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from ledger.text import text_problem
+from ops.edge import is_api_request
 
 # Query parameters whose page shows the problem beside its own search box (see search_text).
 SEARCH_PARAMETERS = frozenset({"q"})
@@ -55,7 +56,7 @@ def search_text(name: str = "q") -> tuple[str, str | None]:
 
 def refuse_unreadable_query():
     """Answer 400 for a query-string value that breaks the text rule (search boxes aside)."""
-    if request.path.startswith("/api/"):
+    if is_api_request():
         return None  # the API's schemas name the parameter in its JSON error
     for name, value in request.args.items(multi=True):
         problem = None if name in SEARCH_PARAMETERS else text_problem(value)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ledger import calendar, clock, settings
 from ledger.bonus.money import major_units, minor_units
@@ -19,25 +17,15 @@ from ledger.export import csv_from_dicts
 from ledger.queries.people import departments
 from web.acting import form_key, web_actor
 from web.forms import ConfirmForm, NonceForm, RunForm, choices
+from web.guards import role_required
 from web.views.refusals import show_refusal
 
 bp = Blueprint("bonus", __name__, url_prefix="/bonus")
 bp.add_app_template_filter(major_units, "bonus_major")
 
 
-def managers_only(view: Callable) -> Callable:
-    @wraps(view)
-    @login_required
-    def guarded(*args, **kwargs):
-        if current_user.role not in ("manager", "admin"):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return guarded
-
-
 @bp.route("/", methods=["GET", "POST"])
-@managers_only
+@role_required("manager", "admin")
 def index():
     form = _run_form()
     if form.validate_on_submit():
@@ -52,7 +40,7 @@ def index():
 
 
 @bp.get("/<int:run_id>")
-@managers_only
+@role_required("manager", "admin")
 def show(run_id: int):
     run = get_run(run_id, current_user)
     forms = {verb: _nonce_form(ConfirmForm if verb == "commit" else NonceForm) for verb in VERBS}
@@ -61,7 +49,7 @@ def show(run_id: int):
 
 
 @bp.post("/<int:run_id>/<any(commit, void, paid):verb>")
-@managers_only
+@role_required("manager", "admin")
 def transition(run_id: int, verb: str):
     visible_run(run_id, current_user)  # a run outside your reach is a 404, before any form
     form = (ConfirmForm if verb == "commit" else NonceForm)()
@@ -81,7 +69,7 @@ def transition(run_id: int, verb: str):
 
 
 @bp.get("/<int:run_id>/payroll.csv")
-@managers_only
+@role_required("manager", "admin")
 def payroll_csv(run_id: int):
     text = csv_from_dicts(PAYROLL_COLUMNS, payroll(run_id, current_user))
     disposition = f'attachment; filename="bonus-run-{run_id}-payroll.csv"'

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ledger import clock
 from ledger.queries.balances import balances
@@ -15,7 +15,6 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
-@login_required
 def home():
     now = clock.utcnow()
     awards, _ = feed_page(limit=5)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -14,6 +14,7 @@ from ledger.errors import LedgerError
 from ledger.models import SCOPES
 from ledger.tokens import allowed_scopes, create_token, revoke_token, service_accounts, token_list
 from web.acting import web_actor
+from web.guards import role_required
 from web.text import TextForm
 
 bp = Blueprint("tokens", __name__, url_prefix="/tokens")
@@ -39,13 +40,11 @@ class ServiceTokenForm(TokenForm):
 
 
 @bp.get("/")
-@login_required
 def index():
     return _render(TokenForm(), _service_form())
 
 
 @bp.post("/")
-@login_required
 def create():
     form = TokenForm()
     if not form.validate_on_submit():
@@ -54,10 +53,8 @@ def create():
 
 
 @bp.post("/service")
-@login_required
+@role_required("admin")
 def create_for_service():
-    if current_user.role != "admin":
-        abort(403)
     form = _service_form()
     if not form.validate_on_submit():
         return _render(TokenForm(), form, 422)
@@ -65,7 +62,6 @@ def create_for_service():
 
 
 @bp.post("/<int:token_id>/revoke")
-@login_required
 def revoke(token_id: int):
     admin = current_user.role == "admin" and request.form.get("service") == "1"
     owner = None if admin else current_user.id

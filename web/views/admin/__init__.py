@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from functools import wraps
+from flask import Blueprint, render_template
 
-from flask import Blueprint, abort, render_template
-from flask_login import current_user, login_required
+from web.guards import role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def admin_required(view):
-    """Let only signed-in admins through; everyone else gets a 403 page."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if current_user.role != "admin":
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 @bp.get("/")
-@admin_required
+@role_required("admin")
 def index():
     return render_template("admin/index.html")

@@ -8,13 +8,13 @@ from flask import Blueprint, render_template, request
 
 from ledger.queries.audit import PAGE, AuditFilter, audit_actions, audit_events, everyone, readable
 from ledger.queries.feed import feed_bounds
-from web.views.admin import admin_required
+from web.guards import role_required
 
 bp = Blueprint("admin_audit", __name__, url_prefix="/admin/audit")
 
 
 @bp.get("/")
-@admin_required
+@role_required("admin")
 def index():
     args = request.args
     actions = audit_actions()

@@ -10,14 +10,14 @@ from ledger.queries.service_kinds import service_kinds_all
 from ledger.services.settings import add_service_kind, update_service_kind
 from web.acting import web_actor
 from web.forms import ServiceKindEditForm, ServiceKindForm
-from web.views.admin import admin_required
+from web.guards import role_required
 from web.views.refusals import show_refusal
 
 bp = Blueprint("admin_kinds", __name__, url_prefix="/admin/service-kinds")
 
 
 @bp.route("/", methods=["GET", "POST"])
-@admin_required
+@role_required("admin")
 def index():
     form = ServiceKindForm()
     if form.validate_on_submit():
@@ -39,7 +39,7 @@ def index():
 
 
 @bp.route("/<code>", methods=["GET", "POST"])
-@admin_required
+@role_required("admin")
 def edit(code: str):
     kind = next((k for k in service_kinds_all() if k["code"] == code), None)
     if kind is None:

@@ -9,10 +9,11 @@ from ledger.errors import LedgerError
 from ledger.imports.importer import ImportRejected, import_file
 from ledger.queries.people import list_users, people_search, user_by_id, user_document
 from ledger.services.directory import create_user, deactivate_user, update_user
+from ops.edge import large_upload
 from web.acting import web_actor
 from web.forms import ImportForm, NewPersonForm, PersonEditForm, choices
+from web.guards import role_required
 from web.text import search_text
-from web.views.admin import admin_required
 from web.views.refusals import show_refusal
 
 bp = Blueprint("admin_people", __name__, url_prefix="/admin/people")
@@ -25,7 +26,7 @@ def _manager_choices(excluding: int | None = None):
 
 
 @bp.get("/")
-@admin_required
+@role_required("admin")
 def index():
     query, problem = search_text()
     if problem:
@@ -40,7 +41,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@admin_required
+@role_required("admin")
 def new():
     form = NewPersonForm()
     form.manager_id.choices = _manager_choices()
@@ -68,7 +69,7 @@ def new():
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
-@admin_required
+@role_required("admin")
 def edit(user_id: int):
     user = user_by_id(user_id) if user_id <= MAX_ID else None
     if user is None:
@@ -100,7 +101,7 @@ def edit(user_id: int):
 
 
 @bp.post("/<int:user_id>/active")
-@admin_required
+@role_required("admin")
 def set_active(user_id: int):
     activate = request.form.get("active") == "1"
     try:
@@ -122,7 +123,8 @@ def set_active(user_id: int):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@admin_required
+@large_upload
+@role_required("admin")
 def hr_import():
     form = ImportForm()
     report, message = None, None

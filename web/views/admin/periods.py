@@ -10,13 +10,13 @@ from ledger.queries.periods import period_progress, periods_overview
 from ledger.services import close_period, open_period
 from web.acting import web_actor
 from web.forms import ClosePeriodForm
-from web.views.admin import admin_required
+from web.guards import role_required
 
 bp = Blueprint("admin_periods", __name__, url_prefix="/admin/periods")
 
 
 @bp.get("/")
-@admin_required
+@role_required("admin")
 def index():
     now = clock.utcnow()
     return render_template(
@@ -29,7 +29,7 @@ def index():
 
 
 @bp.post("/open")
-@admin_required
+@role_required("admin")
 def open_current():
     try:
         result = open_period(None, now=clock.utcnow(), actor=web_actor())
@@ -46,7 +46,7 @@ def open_current():
 
 
 @bp.post("/close")
-@admin_required
+@role_required("admin")
 def close():
     form = ClosePeriodForm()
     if not form.validate_on_submit():

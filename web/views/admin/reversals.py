@@ -11,14 +11,14 @@ from ledger.queries.service_kinds import service_kinds
 from ledger.services import reverse_award
 from web.acting import form_key, web_actor
 from web.forms import ReversalForm
-from web.views.admin import admin_required
+from web.guards import role_required
 from web.views.refusals import show_refusal
 
 bp = Blueprint("admin_reversals", __name__, url_prefix="/admin")
 
 
 @bp.route("/awards/<int:award_id>/reverse", methods=["GET", "POST"])
-@admin_required
+@role_required("admin")
 def form(award_id: int):
     award = award_by_id(award_id) or abort(404)
     form = ReversalForm()

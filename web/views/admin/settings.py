@@ -12,14 +12,14 @@ from ledger.services import top_up
 from ledger.services.settings import update_policy
 from web.acting import form_key, web_actor
 from web.forms import PolicyForm, TopUpForm, choices
-from web.views.admin import admin_required
+from web.guards import role_required
 from web.views.refusals import show_refusal
 
 bp = Blueprint("admin_settings", __name__, url_prefix="/admin")
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@admin_required
+@role_required("admin")
 def allowance():
     overview = policy_overview(clock.utcnow())
     form = PolicyForm(data=overview["latest"])
@@ -41,7 +41,7 @@ def allowance():
 
 
 @bp.post("/top-ups")
-@admin_required
+@role_required("admin")
 def add_top_up():
     form = _top_up_form()
     if form.validate_on_submit():

@@ -18,8 +18,8 @@ from ledger.delivery.endpoints import (
 from ledger.errors import LedgerError
 from ledger.outbox import EVENT_TYPES
 from web.acting import web_actor
+from web.guards import role_required
 from web.text import TextForm
-from web.views.admin import admin_required
 from web.views.refusals import show_refusal
 
 bp = Blueprint("admin_webhooks", __name__, url_prefix="/admin/webhooks")
@@ -46,7 +46,7 @@ class ConfirmForm(TextForm):
 
 
 @bp.route("/", methods=["GET", "POST"])
-@admin_required
+@role_required("admin")
 def index():
     form = WebhookForm()
     created = None
@@ -67,7 +67,7 @@ def index():
 
 
 @bp.get("/<int:webhook_id>")
-@admin_required
+@role_required("admin")
 def show(webhook_id: int):
     hook = webhook_by_id(webhook_id)
     found = webhook_deliveries(webhook_id, limit=SHOWN_DELIVERIES)
@@ -75,7 +75,7 @@ def show(webhook_id: int):
 
 
 @bp.post("/<int:webhook_id>/delete")
-@admin_required
+@role_required("admin")
 def delete(webhook_id: int):
     delete_webhook(webhook_id, now=clock.utcnow(), actor=web_actor())
     flash(f"Deleted webhook {webhook_id}; nothing more is sent to it.", "success")
@@ -83,7 +83,7 @@ def delete(webhook_id: int):
 
 
 @bp.post("/<int:webhook_id>/deliveries/<int:delivery_id>/retry")
-@admin_required
+@role_required("admin")
 def retry(webhook_id: int, delivery_id: int):
     retry_delivery(webhook_id, delivery_id, now=clock.utcnow(), actor=web_actor())
     flash(f"Delivery {delivery_id} will be sent again in a moment.", "success")

@@ -1,0 +1,39 @@
+"""What every adapter asks of a request at the edge: is it for the API, how large may it be."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, current_app, request
+
+API_PREFIX = "/api/"
+
+
+def is_api_request() -> bool:
+    """Tell whether the request is for the REST API (JSON answers) rather than a page."""
+    return request.path.startswith(API_PREFIX)
+
+
+def large_upload(view: Callable) -> Callable:
+    """Mark a view (a function or a MethodView class) that may receive MAX_CONTENT_LENGTH.
+
+    Every other request's body is held to BATON_MAX_REQUEST_BYTES.
+    """
+    view.large_upload = True
+    return view
+
+
+def limit_request_size() -> None:
+    """Refuse a body over the limit before any work; a chunked one is cut at read (413)."""
+    if _marked_large(request.endpoint):
+        return
+    limit = current_app.config["BATON_MAX_REQUEST_BYTES"]
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        abort(413)
+
+
+def _marked_large(endpoint: str | None) -> bool:
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    view_class = getattr(view, "view_class", None)
+    return bool(getattr(view, "large_upload", False) or getattr(view_class, "large_upload", False))
