@@ -13,12 +13,13 @@ from api.parsing import Blueprint
 from api.results import documents_errors
 from api.schemas.leaderboard import LeaderboardQuerySchema, LeaderboardSchema
 from ledger.clock import utcnow
+from ledger.models import DIRECTIONS
 from ledger.queries.standings import standings
 
 bp = Blueprint("Leaderboard", __name__, description="Leaderboards")
 
 CSV_HEADER = ["rank", "user_id", "name", "email", "points", "awards", "customers"]
-DIRECTION_HEADER = ["up", "down", "lateral"]
+DIRECTION_HEADER = list(DIRECTIONS)
 CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 

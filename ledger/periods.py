@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from ledger import calendar, settings
+from ledger import calendar, rules, settings
 from ledger.db import db, upsert
 from ledger.models import Period, Policy, User
 
@@ -81,7 +81,9 @@ def active_reports(user_id: int) -> int:
 
 def entitlement(user_id: int, period: Period) -> int:
     """Return the allowance the person is granted for the period."""
-    return period.base_allowance + period.manager_boost * active_reports(user_id)
+    return rules.allowance_entitlement(
+        period.base_allowance, period.manager_boost, active_reports(user_id)
+    )
 
 
 def period_at(now: datetime, *, lock: bool = False) -> Period:

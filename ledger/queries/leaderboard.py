@@ -10,7 +10,7 @@ from sqlalchemy import case, func, select
 
 from ledger.db import db
 from ledger.documents import user_reference
-from ledger.models import AwardLine, Reversal, User
+from ledger.models import DIRECTIONS, AwardLine, Reversal, User
 
 METRICS = ("points", "awards", "customers")
 
@@ -40,8 +40,7 @@ def leaderboard(
         raise ValueError(f"unknown metric {metric!r}")
     line = AwardLine
     by_direction = {
-        name: func.sum(case((line.direction == name, line.points), else_=0))
-        for name in ("up", "down", "lateral")
+        name: func.sum(case((line.direction == name, line.points), else_=0)) for name in DIRECTIONS
     }
     query = (
         select(
@@ -96,11 +95,7 @@ def leaderboard(
                 "points": int(row.points),
                 "awards": int(row.awards),
                 "customers": int(row.customers),
-                "by_direction": {
-                    "up": int(row.up),
-                    "down": int(row.down),
-                    "lateral": int(row.lateral),
-                },
+                "by_direction": {name: int(getattr(row, name)) for name in DIRECTIONS},
             }
         )
     return ranked

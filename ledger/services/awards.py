@@ -77,7 +77,7 @@ def award_points(
             document,
             "award",
             award_id,
-            {"points_total": points * len(people), "recipients": len(people)},
+            {"points_total": rules.award_cost(points, len(people)), "recipients": len(people)},
         )
 
     return run_operation(
@@ -108,7 +108,7 @@ def _insert_award(ctx, request, giver: User, people: list[User], period: Period,
             service_kind=request.service_kind,
             message=request.message.strip(),
             points_per_recipient=request.points,
-            points_total=request.points * len(people),
+            points_total=rules.award_cost(request.points, len(people)),
             created_at=ctx.now,
         )
         .returning(Award.id)
