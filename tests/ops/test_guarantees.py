@@ -66,7 +66,7 @@ def test_a_missing_figure_fails_and_postgres_ones_when_ci_demands_them(folder):
 
 def test_the_check_exits_non_zero_on_a_regression(folder, monkeypatch):
     monkeypatch.setattr(guarantees, "catalog", lambda: {"figures": ENTRIES, "promises": []})
-    monkeypatch.delenv("BATON_REQUIRE_POSTGRES", raising=False)  # CI sets it; this test must not care
+    monkeypatch.delenv("BATON_REQUIRE_POSTGRES", raising=False)  # CI sets it; not this test
     write_figure("race-sqlite", violations=0, threads=32, trials=10)
     write_figure("authz", part="api-a", violations=0, routes=2)
     assert guarantees.check(folder) == 0
