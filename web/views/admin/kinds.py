@@ -9,7 +9,7 @@ from ledger.errors import LedgerError
 from ledger.queries.service_kinds import service_kinds
 from ledger.services.settings import add_service_kind, update_service_kind
 from web.acting import web_actor
-from web.forms import ServiceKindEditForm, ServiceKindForm
+from web.forms.admin import ServiceKindEditForm, ServiceKindForm
 from web.guards import role_required
 from web.views.refusals import show_refusal
 
