@@ -55,8 +55,10 @@ def test_a_downward_service_is_counted_for_the_manager_served(org):
 
 def test_teams_and_departments_count_distinct_awards_and_customers(org):
     mix = mix_for(org["vic"])
-    (team,) = mix["teams"]
-    assert team["manager"]["name"] == "Lea Lead"
+    team, quiet = mix["teams"]
+    assert (team["manager"]["name"], quiet["manager"]["name"]) == ("Lea Lead", "Vic Vice")
+    # A team in scope that received nothing is listed with zeros: Lea is Vic's whole team.
+    assert (quiet["people"], quiet["points"], quiet["by_direction"]["up"]) == (1, 0, 0)
     assert (team["people"], team["points"], team["awards"], team["customers"]) == (2, 37, 6, 5)
     assert team["by_kind"] == {"handoff": 3, "need": 21, "proactive": 13}
     (department,) = mix["departments"]
@@ -100,6 +102,12 @@ def test_a_manager_never_sees_beyond_their_subtree(org, scope):
 
 def test_a_department_wholly_within_reach_is_allowed(org):
     mix = mix_for(org["cleo"], scope=f"department:{org['sam'].department_id}")
-    assert mix["people"] == [] and mix["departments"] == []
+    assert mix["people"] == [] and mix["departments"][0]["points"] == 0
     mix = mix_for(org["cleo"], scope=f"department:{org['ian'].department_id}")
     assert by_name(mix["people"]).keys() == {"Ian Ic", "Ivy Ic", "Vic Vice"}
+
+
+def test_the_reach_check_is_what_refuses(org, monkeypatch):
+    # Negative control: without the reach check the same request would be answered.
+    monkeypatch.setattr("ledger.queries.insights.reach.covers", lambda viewer, members: True)
+    assert mix_for(org["lea"], scope=f"team:{org['vic'].id}")["people"]

@@ -10,10 +10,11 @@ from sqlalchemy import Select, select
 from ledger import calendar, settings
 from ledger.db import db
 from ledger.errors import NotFound
-from ledger.models import AwardLine, Reversal, User
+from ledger.models import AwardLine, Department, Reversal, User
 from ledger.periods import current_period_key
 from ledger.queries.leaderboard import Window
-from ledger.queries.scopes import covers, leaderboard_members, window_for
+from ledger.queries.org import subtree
+from ledger.queries.scopes import covers, departments_in_reach, leaderboard_members, window_for
 
 DEFAULT_PERIODS = 3
 
@@ -97,3 +98,26 @@ def previous_key(key: str) -> str:
     if "Q" in key:
         return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
     return f"{day.year}-{day.month:02d}"
+
+
+def scope_choices(viewer: User) -> list[dict]:
+    """Return the scopes the viewer may pick, whole reach first: then each team (a manager's
+    subtree) and each department within their reach, by name."""
+    choices = [{"scope": default_scope(viewer), "kind": "reach", "name": ""}]
+    leaders = set(
+        db.session.scalars(select(User.manager_id).where(User.manager_id.is_not(None)).distinct())
+    )
+    if viewer.role != "admin":
+        leaders &= subtree(viewer.id)
+    for leader in db.session.scalars(
+        select(User).where(User.id.in_(leaders - {viewer.id})).order_by(User.name, User.id)
+    ):
+        choices.append({"scope": f"team:{leader.id}", "kind": "team", "name": leader.name})
+    covered = departments_in_reach(viewer)
+    for department in db.session.scalars(
+        select(Department).where(Department.id.in_(covered)).order_by(Department.name)
+    ):
+        choices.append(
+            {"scope": f"department:{department.id}", "kind": "department", "name": department.name}
+        )
+    return choices

@@ -40,6 +40,11 @@ def service_mix(scope: InsightScope) -> dict[str, Any]:
         head_count["teams"][person.manager_id] += 1
         head_count["departments"][person.department_id] += 1
 
+    for level in ("teams", "departments"):  # groups in scope that received nothing show too
+        for key in head_count[level].keys() - figures[level].keys():
+            figures[level][key] = _figures(None)
+    users.update(_users(set(figures["teams"]) - set(users) - {None}))
+
     people = []
     for user_id, row in figures["people"].items():
         person = users[user_id]
@@ -114,6 +119,11 @@ def _grouped(scope: InsightScope, key) -> dict[int | None, dict[str, Any]]:
 
 
 def _figures(row) -> dict[str, Any]:
+    if row is None:
+        zero = dict.fromkeys(DIRECTIONS, 0)
+        return {"points": 0, "awards": 0, "customers": 0, "by_direction": zero,
+                "awards_by_direction": dict(zero),
+                "cross_department": {"points": 0, "awards": 0, "share": 0.0}}  # fmt: skip
     points, cross = int(row.points), int(row.cross_points)
     return {
         "points": points,
