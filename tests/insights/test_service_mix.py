@@ -110,4 +110,5 @@ def test_a_department_wholly_within_reach_is_allowed(org):
 def test_the_reach_check_is_what_refuses(org, monkeypatch):
     # Negative control: without the reach check the same request would be answered.
     monkeypatch.setattr("ledger.queries.insights.reach.covers", lambda viewer, members: True)
-    assert mix_for(org["lea"], scope=f"team:{org['vic'].id}")["people"]
+    assert mix_for(org["lea"], scope="company")["people"]
+    assert mix_for(org["lea"], scope="department")["people"]  # her own, not all hers to see
