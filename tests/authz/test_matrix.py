@@ -131,6 +131,9 @@ API = {
         None,
         ADMIN,
     ),
+    # Insights default to the caller's whole reach, so every manage principal may read them
+    # (scopes beyond reach: tests/insights/).
+    ("Insights.ServiceMix", "GET"): ("/api/v1/insights/service-mix", None, MANAGE),
     ("Audit.Audit", "GET"): ("/api/v1/audit?person={E1}&action=sign_in", None, ADMIN),
     ("api-docs.openapi_json", "GET"): ("/api/v1/openapi.json", None, PUBLIC),
     ("api-docs.openapi_swagger_ui", "GET"): ("/api/v1/docs", None, PUBLIC),
@@ -193,6 +196,9 @@ WEB = {
     ("bonus.show", "GET"): ("/bonus/{run}", {"M1", "A"}),
     ("bonus.payroll_csv", "GET"): ("/bonus/{run}/payroll.csv", {"M1", "A"}),
     ("bonus.transition", "POST"): ("/bonus/{run}/commit", {"M1", "A"}),
+    ("insights.index", "GET"): ("/insights/", MANAGERS),
+    ("insights.service_mix_page", "GET"): ("/insights/service-mix", MANAGERS),
+    ("insights.service_mix_csv", "GET"): ("/insights/service-mix.csv", MANAGERS),
     ("static", "GET"): ("/static/baton.css", PUBLIC),
     ("notifications.index", "GET"): ("/notifications", LOGGED_IN),
     ("notifications.settings", "GET"): ("/settings/notifications", LOGGED_IN),

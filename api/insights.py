@@ -1,0 +1,47 @@
+"""Service insights for managers: JSON documents, or CSV rows (`?format=csv`)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from api.auth import principal, requires
+from api.csv_export import csv_requested, csv_response
+from api.parsing import Blueprint
+from api.results import documents_errors
+from api.schemas.insights import ServiceMixQuerySchema, ServiceMixSchema
+from ledger.clock import utcnow
+from ledger.queries.insights import insight_scope, service_mix
+from ledger.queries.insights.rows import service_mix_rows
+
+bp = Blueprint("Insights", __name__, description="Service insights (manage scope, within reach)")
+
+CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+
+
+def _scope(args):
+    return insight_scope(
+        principal().user,
+        now=utcnow(),
+        scope=args.get("scope"),
+        period=args.get("period"),
+        since=args.get("since"),
+        until=args.get("until"),
+    )
+
+
+@bp.route("/insights/service-mix")
+class ServiceMix(MethodView):
+    @requires("manage")
+    @bp.arguments(ServiceMixQuerySchema, location="query", unknown=ma.RAISE)
+    @bp.response(200, ServiceMixSchema)
+    @bp.doc(operationId="getServiceMix", responses=CSV_DOC)
+    @documents_errors(bp, 401, 403, 404)
+    def get(self, args):
+        """Points and awards received by direction, kind and customers, per person, team and
+        department; `group` picks the CSV's rows."""
+        mix = service_mix(_scope(args))
+        if csv_requested():
+            header, rows = service_mix_rows(mix, args["group"])
+            return csv_response(header, rows, f"service-mix-{args['group']}.csv")
+        return mix
