@@ -17,6 +17,8 @@ MIN_RECIPIENTS = 1
 MAX_RECIPIENTS = 20
 MIN_MESSAGE = 10
 MAX_MESSAGE = 1000
+# How a recipient served the giver, as direction() names it.
+DIRECTIONS = ("up", "down", "lateral")
 
 
 @dataclass(frozen=True)
