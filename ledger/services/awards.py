@@ -18,12 +18,13 @@ from ledger.errors import (
     UnknownRecipient,
     ValidationFailed,
 )
-from ledger.models import Award, AwardLine, Period, ServiceKind, User
+from ledger.models import Award, AwardLine, Period, User
 from ledger.notifications import excerpt, notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.periods import period_at
 from ledger.postings import Move, ensure_allowance, ensure_earned, post
 from ledger.queries.org import managers_above
+from ledger.queries.service_kinds import active_kind_codes
 from ledger.text import storable
 
 
@@ -88,7 +89,7 @@ def award_points(
 def _check_award(request: rules.AwardRequest, people: list[User], period: Period) -> None:
     """Refuse an award that breaks a rule, before any point moves."""
     rules.check_award_shape(
-        request, max_points=period.max_points_per_recipient, service_kinds=_active_kinds()
+        request, max_points=period.max_points_per_recipient, service_kinds=active_kind_codes()
     )
     for index, person in enumerate(people):
         if not person.can_receive:
@@ -203,10 +204,6 @@ def _find_user(value: int | str) -> User | None:
     if not storable(value):
         return None
     return db.session.scalars(select(User).where(User.email == value.strip().lower())).first()
-
-
-def _active_kinds() -> list[str]:
-    return list(db.session.scalars(select(ServiceKind.code).where(ServiceKind.active.is_(True))))
 
 
 def _check_pair_caps(giver_id, recipient_ids, period, points) -> None:

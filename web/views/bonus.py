@@ -16,7 +16,8 @@ from ledger.errors import LedgerError
 from ledger.export import csv_from_dicts
 from ledger.queries.people import departments
 from web.acting import form_key, web_actor
-from web.forms import ConfirmForm, NonceForm, RunForm, choices
+from web.forms.base import NonceForm, choices
+from web.forms.bonus import ConfirmForm, RunForm
 from web.guards import role_required
 from web.views.refusals import show_refusal
 
