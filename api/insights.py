@@ -9,17 +9,22 @@ from api.auth import principal, requires
 from api.csv_export import csv_requested, csv_response
 from api.parsing import Blueprint
 from api.results import documents_errors
-from api.schemas.insights import ServiceMixQuerySchema, ServiceMixSchema
+from api.schemas.insights import (
+    ServiceMixQuerySchema,
+    ServiceMixSchema,
+    UnrecognizedQuerySchema,
+    UnrecognizedSchema,
+)
 from ledger.clock import utcnow
-from ledger.queries.insights import insight_scope, service_mix
-from ledger.queries.insights.rows import service_mix_rows
+from ledger.queries.insights import insight_scope, service_mix, unrecognized
+from ledger.queries.insights.rows import service_mix_rows, unrecognized_rows
 
 bp = Blueprint("Insights", __name__, description="Service insights (manage scope, within reach)")
 
 CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
-def _scope(args):
+def _scope(args, **options):
     return insight_scope(
         principal().user,
         now=utcnow(),
@@ -27,6 +32,7 @@ def _scope(args):
         period=args.get("period"),
         since=args.get("since"),
         until=args.get("until"),
+        **options,
     )
 
 
@@ -45,3 +51,20 @@ class ServiceMix(MethodView):
             header, rows = service_mix_rows(mix, args["group"])
             return csv_response(header, rows, f"service-mix-{args['group']}.csv")
         return mix
+
+
+@bp.route("/insights/unrecognized")
+class Unrecognized(MethodView):
+    @requires("manage")
+    @bp.arguments(UnrecognizedQuerySchema, location="query", unknown=ma.RAISE)
+    @bp.response(200, UnrecognizedSchema)
+    @bp.doc(operationId="getUnrecognized", responses=CSV_DOC)
+    @documents_errors(bp, 401, 403, 404)
+    def get(self, args):
+        """People in scope who received nothing in the last N periods (default 2), and people
+        who gave nothing: prompts for a conversation, with their last dates."""
+        found = unrecognized(_scope(args, periods=args["periods"]))
+        if csv_requested():
+            header, rows = unrecognized_rows(found, args["group"])
+            return csv_response(header, rows, f"{args['group']}.csv")
+        return found

@@ -102,3 +102,47 @@ class ServiceMixSchema(InsightWindowSchema):
     people = fields.List(fields.Nested(MixPersonSchema), required=True)
     teams = fields.List(fields.Nested(MixTeamSchema), required=True)
     departments = fields.List(fields.Nested(MixDepartmentSchema), required=True)
+
+
+class UnrecognizedQuerySchema(InsightQuerySchema):
+    periods = fields.Integer(
+        load_default=2,
+        validate=validate.Range(1, 24),
+        metadata={"description": "Without period/since/until: the last N periods (default 2)."},
+    )
+    group = fields.String(
+        load_default="unrecognized",
+        validate=validate.OneOf(["unrecognized", "silent"]),
+        metadata={"description": "Which list the CSV holds."},
+    )
+
+
+class QuietPersonSchema(ma.Schema):
+    user = fields.Nested(UserRefSchema, required=True)
+    department = fields.Nested(DepartmentRefSchema, required=True, allow_none=True)
+    manager = fields.Nested(UserRefSchema, required=True, allow_none=True)
+    joined_at = UtcDateTime(required=True)
+
+
+class UnrecognizedPersonSchema(QuietPersonSchema):
+    last_recognized_at = UtcDateTime(
+        required=True, allow_none=True, metadata={"description": "null: never."}
+    )
+
+
+class SilentPersonSchema(QuietPersonSchema):
+    last_given_at = UtcDateTime(
+        required=True, allow_none=True, metadata={"description": "null: never."}
+    )
+
+
+class UnrecognizedSchema(InsightWindowSchema):
+    people = fields.Integer(required=True, metadata={"description": "Active people in scope."})
+    unrecognized = fields.List(
+        fields.Nested(UnrecognizedPersonSchema), required=True,
+        metadata={"description": "Received nothing in the window; never-recognized first."},
+    )  # fmt: skip
+    silent = fields.List(
+        fields.Nested(SilentPersonSchema), required=True,
+        metadata={"description": "Gave nothing in the window; never-givers first."},
+    )  # fmt: skip

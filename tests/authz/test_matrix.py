@@ -134,6 +134,7 @@ API = {
     # Insights default to the caller's whole reach, so every manage principal may read them
     # (scopes beyond reach: tests/insights/).
     ("Insights.ServiceMix", "GET"): ("/api/v1/insights/service-mix", None, MANAGE),
+    ("Insights.Unrecognized", "GET"): ("/api/v1/insights/unrecognized", None, MANAGE),
     ("Audit.Audit", "GET"): ("/api/v1/audit?person={E1}&action=sign_in", None, ADMIN),
     ("api-docs.openapi_json", "GET"): ("/api/v1/openapi.json", None, PUBLIC),
     ("api-docs.openapi_swagger_ui", "GET"): ("/api/v1/docs", None, PUBLIC),
@@ -199,6 +200,8 @@ WEB = {
     ("insights.index", "GET"): ("/insights/", MANAGERS),
     ("insights.service_mix_page", "GET"): ("/insights/service-mix", MANAGERS),
     ("insights.service_mix_csv", "GET"): ("/insights/service-mix.csv", MANAGERS),
+    ("insights.unrecognized_page", "GET"): ("/insights/unrecognized", MANAGERS),
+    ("insights.unrecognized_csv", "GET"): ("/insights/unrecognized.csv", MANAGERS),
     ("static", "GET"): ("/static/baton.css", PUBLIC),
     ("notifications.index", "GET"): ("/notifications", LOGGED_IN),
     ("notifications.settings", "GET"): ("/settings/notifications", LOGGED_IN),

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 PAGES = [
     ("/insights/", None),
     ("/insights/service-mix", "mix-people-chart"),
+    ("/insights/unrecognized", None),
 ]
 
 

@@ -99,3 +99,25 @@ def test_the_openapi_document_describes_the_insight(client):
     operation = spec["paths"]["/api/v1/insights/service-mix"]["get"]
     assert operation["operationId"] == "getServiceMix"
     assert {"401", "403", "404", "422"} <= set(operation["responses"])
+
+
+def test_unrecognized_lists_who_received_and_who_gave_nothing(org, caller):
+    body = caller(org["vic"]).get("/api/v1/insights/unrecognized").json
+    assert body["since"] == "2026-10-01T00:00:00.000000+00:00" and body["people"] == 3
+    assert [(r["user"]["name"], r["last_recognized_at"]) for r in body["unrecognized"]] == [
+        ("Lea Lead", None)
+    ]
+    assert body["silent"] == []
+    rows = rows_of(caller(org["cleo"]).get("/api/v1/insights/unrecognized?format=csv&periods=1"))
+    assert [row["name"] for row in rows] == ["Lea Lead", "Sam Sales"]
+    assert rows[0]["last_recognized_at"] == "" and rows[0]["joined_at"].startswith("2026-11-16")
+    silent = rows_of(
+        caller(org["cleo"]).get("/api/v1/insights/unrecognized?group=silent&format=csv")
+    )
+    assert silent == []
+
+
+@pytest.mark.parametrize("query", ["?periods=0", "?periods=25", "?periods=x", "?group=loud"])
+def test_unrecognized_refuses_bad_arguments(org, caller, query):
+    response = caller(org["vic"]).get("/api/v1/insights/unrecognized" + query)
+    assert (response.status_code, response.json["error"]["code"]) == (422, "validation_error")

@@ -88,3 +88,13 @@ def test_the_csv_downloads_each_level_with_safe_cells(as_user, org):
     ]
     people = browser.get("/insights/service-mix.csv").get_data(as_text=True)
     assert people.startswith("employee_id,user_id,name,email,department,manager,notes,points")
+
+
+def test_the_unrecognized_page_lists_people_to_check_in_with(as_user, org):
+    html = as_user("vic").html("/insights/unrecognized")
+    nobody = html.split('id="unrecognized-heading"')[1].split("</section>")[0]
+    assert "Lea Lead" in nobody and "Never" in nobody and "Ian Ic" not in nobody
+    assert "Everyone in this scope gave points in this window." in html
+    assert "The last 2 periods" in html
+    csv_text = as_user("cleo").get("/insights/unrecognized.csv?group=silent").get_data(as_text=True)
+    assert csv_text.startswith("employee_id,user_id,name,email,department,manager,joined_at,")

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from ledger import clock
 from ledger.errors import LedgerError, http_status
-from ledger.queries.insights import insight_scope, scope_choices, service_mix
-from ledger.queries.insights.rows import service_mix_rows
+from ledger.queries.insights import insight_scope, scope_choices, service_mix, unrecognized
+from ledger.queries.insights.rows import service_mix_rows, unrecognized_rows
 from ledger.queries.periods import recent_period_keys
 from ledger.queries.service_kinds import service_kinds
 from web.guards import role_required
@@ -42,13 +42,31 @@ def service_mix_csv():
     return csv_response(header, rows, f"baton-service-mix-{group}.csv")
 
 
-def _read(insight):
+@bp.get("/unrecognized")
+@role_required("manager", "admin")
+def unrecognized_page():
+    choice, found, error = _read(unrecognized, periods=2)
+    return _page("insights/unrecognized.html", choice, error, found=found)
+
+
+@bp.get("/unrecognized.csv")
+@role_required("manager", "admin")
+def unrecognized_csv():
+    choice, found, error = _read(unrecognized, periods=2)
+    if error:
+        return _page("insights/unrecognized.html", choice, error, found=None)
+    group = "silent" if request.args.get("group") == "silent" else "unrecognized"
+    header, rows = unrecognized_rows(found, group)
+    return csv_response(header, rows, f"baton-{group}.csv")
+
+
+def _read(insight, **options):
     """Read scope and period from the query string and run `insight`; errors come back."""
     choice = {"scope": request.args.get("scope") or "", "period": request.args.get("period") or ""}
     try:
         scope = insight_scope(
             current_user, now=clock.utcnow(), scope=choice["scope"] or None,
-            period=choice["period"] or None,
+            period=choice["period"] or None, **options,
         )  # fmt: skip
         return choice, insight(scope), None
     except LedgerError as error:

@@ -11,5 +11,13 @@ from ledger.queries.insights.reach import (
     scope_choices,
 )
 from ledger.queries.insights.service_mix import service_mix
+from ledger.queries.insights.unrecognized import unrecognized
 
-__all__ = ["InsightScope", "insight_scope", "period_keys_back", "scope_choices", "service_mix"]
+__all__ = [
+    "InsightScope",
+    "insight_scope",
+    "period_keys_back",
+    "scope_choices",
+    "service_mix",
+    "unrecognized",
+]

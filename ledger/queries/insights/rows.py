@@ -58,3 +58,21 @@ def _figures(row: dict[str, Any]) -> list:
 
 def _name(reference: dict | None) -> str:
     return reference["name"] if reference else ""
+
+
+def unrecognized_rows(found: dict[str, Any], group: str) -> tuple[list[str], list[list]]:
+    """Return the CSV header and rows of the unrecognized or the silent list."""
+    last = "last_recognized_at" if group == "unrecognized" else "last_given_at"
+    numbers = employee_numbers([row["user"]["id"] for row in found[group]])
+    header = ["employee_id", "user_id", "name", "email", "department", "manager", "joined_at",
+              last]  # fmt: skip
+    rows = [
+        [numbers[row["user"]["id"]], row["user"]["id"], row["user"]["name"], row["user"]["email"],
+         _name(row["department"]), _name(row["manager"]), _iso(row["joined_at"]), _iso(row[last])]
+        for row in found[group]
+    ]  # fmt: skip
+    return header, rows
+
+
+def _iso(moment) -> str:
+    return moment.isoformat() if moment is not None else ""
