@@ -3,40 +3,28 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import func, insert, select, update
-from werkzeug.security import generate_password_hash
+from sqlalchemy import insert, select, update
 
 from ledger.chat.links import check_slack_owner, check_slack_user_id
 from ledger.db import db, upsert
-from ledger.errors import CannotChangeSelf, NotFound, ValidationFailed
-from ledger.models import ROLES, USER_KINDS, Account, ApiToken, Department, User
+from ledger.errors import NotFound, ValidationFailed
+from ledger.models import ROLES, USER_KINDS, Department, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.postings import ensure_earned
 from ledger.queries.org import subtree
 from ledger.queries.people import user_document
-from ledger.services.periods import expire_allowances
+from ledger.services.access import check_admin_rules, end_access, hash_password
 from ledger.text import check_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 10
 EDITABLE = frozenset(
     {"name", "email", "department", "manager_id", "role", "employee_number", "active",
      "slack_user_id"}
 )  # fmt: skip
-CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
-
-
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise ValidationFailed(
-            f"Use a password of at least {MIN_PASSWORD} characters.", field="password"
-        )
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def check_person_texts(**values: object) -> None:
@@ -205,51 +193,6 @@ def deactivate_user(user_id: int, *, now: datetime, actor: Actor) -> OperationRe
         return Outcome(document, "user", user_id, {"expired": expired})
 
     return run_operation("deactivate_user", body, now=now, actor=actor)
-
-
-def check_admin_rules(user: User, actor: Actor, *, demoting: bool, deactivating: bool) -> None:
-    """Refuse to demote or deactivate oneself, or the last active admin."""
-    if not (demoting or deactivating):
-        return
-    if actor.user_id is not None and actor.user_id == user.id:
-        what = "deactivate" if deactivating else "demote"
-        raise CannotChangeSelf(f"You cannot {what} yourself; ask another admin.")
-    if user.role == "admin" and user.active and active_admins(excluding=[user.id]) == 0:
-        raise CannotChangeSelf(f"{user.name} is the last active admin; appoint another first.")
-
-
-def active_admins(excluding: Iterable[int] = ()) -> int:
-    """Count the active admins, leaving out the given ids."""
-    query = select(func.count()).select_from(User).where(User.role == "admin", User.active)
-    skip = list(excluding)
-    if skip:
-        query = query.where(User.id.not_in(skip))
-    return db.session.scalar(query) or 0
-
-
-def end_access(ctx, user_ids: list[int], now: datetime) -> int:
-    """End sessions and tokens and expire the open allowances of people being deactivated.
-
-    Runs inside the caller's operation; returns the points expired.
-    """
-    expired_total = 0
-    for start in range(0, len(user_ids), CHUNK):
-        ids = sorted(user_ids[start : start + CHUNK])
-        db.session.execute(
-            update(User)
-            .where(User.id.in_(ids))
-            .values(session_version=User.session_version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        db.session.execute(
-            update(ApiToken)
-            .where(ApiToken.user_id.in_(ids), ApiToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        accounts = expire_allowances(ctx, Account.user_id.in_(ids))
-        expired_total += sum(row.balance for row in accounts)
-    return expired_total
 
 
 def check_manager(user_id: int, manager_id: int | None) -> None:
