@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -10,38 +9,27 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from ledger.chat.links import check_slack_owner, check_slack_user_id
-from ledger.db import db, upsert
+from ledger.db import db
 from ledger.errors import NotFound, ValidationFailed
-from ledger.models import ROLES, USER_KINDS, Department, User
+from ledger.models import USER_KINDS, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.postings import ensure_earned
 from ledger.queries.org import subtree
 from ledger.queries.people import user_document
 from ledger.services.access import check_admin_rules, end_access, hash_password
-from ledger.text import check_text
+from ledger.services.person_fields import (
+    check_email,
+    check_employee_number,
+    check_name,
+    check_person_texts,
+    check_role,
+    ensure_department,
+)
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 EDITABLE = frozenset(
     {"name", "email", "department", "manager_id", "role", "employee_number", "active",
      "slack_user_id"}
 )  # fmt: skip
-
-
-def check_person_texts(**values: object) -> None:
-    """Refuse directory text that breaks the text rule before any query carries it."""
-    for field, value in values.items():
-        if isinstance(value, str):
-            check_text(value.strip(), field, min_visible=1 if field == "name" else 0)
-
-
-def ensure_department(name: str) -> int:
-    """Return the id of the department with this name, creating it if needed."""
-    clean = name.strip()
-    check_text(clean, "department", min_visible=1)
-    if not 1 <= len(clean) <= 120:
-        raise ValidationFailed("A department name has 1 to 120 characters.", field="department")
-    db.session.execute(upsert(Department, {"name": clean}, ["name"]))
-    return db.session.scalar(select(Department.id).where(Department.name == clean))
 
 
 def create_user(
@@ -65,14 +53,9 @@ def create_user(
             email=address, name=name.strip(), department=department,
             employee_number=employee_number, manager=manager,
         )  # fmt: skip
-        if not EMAIL.match(address) or len(address) > 254:
-            raise ValidationFailed(f"{email!r} is not an email address.", field="email")
-        if db.session.scalar(select(User.id).where(User.email == address)):
-            raise ValidationFailed(f"{address} is already in the directory.", field="email")
-        if not 1 <= len(name.strip()) <= 200:
-            raise ValidationFailed("A name has 1 to 200 characters.", field="name")
-        if role not in ROLES:
-            raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
+        check_email(address, email)
+        check_name(name.strip())
+        check_role(role)
         if kind not in USER_KINDS:
             raise ValidationFailed(f"Kind must be one of {', '.join(USER_KINDS)}.", field="kind")
         manager_id = None
@@ -85,13 +68,8 @@ def create_user(
             manager_id = db.session.scalar(select(User.id).where(by))
             if manager_id is None:
                 raise ValidationFailed(f"No manager {manager!r} in the directory.", field="manager")
-        if employee_number is not None and db.session.scalar(
-            select(User.id).where(User.employee_number == employee_number)
-        ):
-            raise ValidationFailed(
-                f"Employee number {employee_number} belongs to someone else.",
-                field="employee_number",
-            )
+        if employee_number is not None:
+            check_employee_number(employee_number)
         user_id = db.session.execute(
             insert(User)
             .values(
@@ -223,18 +201,10 @@ def _validated(user: User, changes: Mapping[str, Any]) -> dict[str, Any]:
     texts = ("name", "email", "department", "employee_number")
     check_person_texts(**{key: changes[key] for key in texts if key in changes})
     if "name" in changes:
-        name = str(changes["name"] or "").strip()
-        if not 1 <= len(name) <= 200:
-            raise ValidationFailed("A name has 1 to 200 characters.", field="name")
-        values["name"] = name
+        values["name"] = check_name(str(changes["name"] or "").strip())
     if "email" in changes:
         email = str(changes["email"] or "").strip().lower()
-        if not EMAIL.match(email) or len(email) > 254:
-            raise ValidationFailed(f"{changes['email']!r} is not an email address.", field="email")
-        taken = db.session.scalar(select(User.id).where(User.email == email, User.id != user.id))
-        if taken:
-            raise ValidationFailed(f"{email} is already in the directory.", field="email")
-        values["email"] = email
+        values["email"] = check_email(email, changes["email"], other_than=user.id)
     if "department" in changes:
         department = changes["department"]
         values["department_id"] = ensure_department(department) if department else None
@@ -242,21 +212,13 @@ def _validated(user: User, changes: Mapping[str, Any]) -> dict[str, Any]:
         check_manager(user.id, changes["manager_id"])
         values["manager_id"] = changes["manager_id"]
     if "role" in changes:
-        if changes["role"] not in ROLES:
-            raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
-        values["role"] = changes["role"]
+        values["role"] = check_role(changes["role"])
     if "employee_number" in changes:
         number = (changes["employee_number"] or "").strip() or None
         if number is not None:
             if len(number) > 64:
                 raise ValidationFailed("An employee number has at most 64 characters.")
-            taken = db.session.scalar(
-                select(User.id).where(User.employee_number == number, User.id != user.id)
-            )
-            if taken:
-                raise ValidationFailed(
-                    f"Employee number {number} belongs to someone else.", field="employee_number"
-                )
+            check_employee_number(number, other_than=user.id)
         values["employee_number"] = number
     if "active" in changes:
         if not isinstance(changes["active"], bool):
