@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledger.models import DIRECTIONS
 from ledger.queries.people import employee_numbers
+from ledger.rules import DIRECTIONS
 
 FIGURES = ["points", "awards", "customers", *(f"{d}_points" for d in DIRECTIONS),
            *(f"{d}_awards" for d in DIRECTIONS), "cross_department_points",

@@ -15,8 +15,9 @@ from sqlalchemy import case, func, select
 
 from ledger.db import db
 from ledger.documents import user_reference
-from ledger.models import DIRECTIONS, AwardLine, Department, User
+from ledger.models import AwardLine, Department, User
 from ledger.queries.insights.reach import InsightScope
+from ledger.rules import DIRECTIONS
 
 LEVELS = ("people", "teams", "departments")
 # Why a person stands out; the web page explains each in words.
