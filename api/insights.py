@@ -10,14 +10,16 @@ from api.csv_export import csv_requested, csv_response
 from api.parsing import Blueprint
 from api.results import documents_errors
 from api.schemas.insights import (
+    InsightQuerySchema,
+    ReciprocitySchema,
     ServiceMixQuerySchema,
     ServiceMixSchema,
     UnrecognizedQuerySchema,
     UnrecognizedSchema,
 )
 from ledger.clock import utcnow
-from ledger.queries.insights import insight_scope, service_mix, unrecognized
-from ledger.queries.insights.rows import service_mix_rows, unrecognized_rows
+from ledger.queries.insights import insight_scope, reciprocity, service_mix, unrecognized
+from ledger.queries.insights.rows import reciprocity_rows, service_mix_rows, unrecognized_rows
 
 bp = Blueprint("Insights", __name__, description="Service insights (manage scope, within reach)")
 
@@ -67,4 +69,20 @@ class Unrecognized(MethodView):
         if csv_requested():
             header, rows = unrecognized_rows(found, args["group"])
             return csv_response(header, rows, f"{args['group']}.csv")
+        return found
+
+
+@bp.route("/insights/reciprocity")
+class Reciprocity(MethodView):
+    @requires("manage")
+    @bp.arguments(InsightQuerySchema, location="query", unknown=ma.RAISE)
+    @bp.response(200, ReciprocitySchema)
+    @bp.doc(operationId="getReciprocity", responses=CSV_DOC)
+    @documents_errors(bp, 401, 403, 404)
+    def get(self, args):
+        """Pairs who award each other back and forth (at least 3 round trips carrying 30 % of
+        either's points) and rings A→B→C→A, involving someone in scope: flagged, not blocked."""
+        found = reciprocity(_scope(args))
+        if csv_requested():
+            return csv_response(*reciprocity_rows(found), "reciprocity.csv")
         return found

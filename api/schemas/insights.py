@@ -146,3 +146,42 @@ class UnrecognizedSchema(InsightWindowSchema):
         fields.Nested(SilentPersonSchema), required=True,
         metadata={"description": "Gave nothing in the window; never-givers first."},
     )  # fmt: skip
+
+
+class ThresholdsSchema(ma.Schema):
+    round_trips = fields.Integer(required=True)
+    pair_share = fields.Float(required=True)
+    ring_awards = fields.Integer(required=True)
+    ring_share = fields.Float(required=True)
+
+
+class PairSchema(ma.Schema):
+    people = fields.List(fields.Nested(UserRefSchema), required=True)
+    awards = fields.List(
+        fields.Integer(), required=True, metadata={"description": "First to second, back."}
+    )
+    points = fields.List(fields.Integer(), required=True)
+    round_trips = fields.Integer(required=True)
+    shares = fields.List(
+        fields.Float(), required=True,
+        metadata={"description": "Of each person's points in the window, from the other."},
+    )  # fmt: skip
+
+
+class RingSchema(ma.Schema):
+    people = fields.List(
+        fields.Nested(UserRefSchema), required=True,
+        metadata={"description": "A→B→C→A: each gave to the next, the last to the first."},
+    )  # fmt: skip
+    awards = fields.List(fields.Integer(), required=True, metadata={"description": "Per edge."})
+    points = fields.List(fields.Integer(), required=True)
+    shares = fields.List(
+        fields.Float(), required=True,
+        metadata={"description": "Of each edge's recipient's points in the window."},
+    )  # fmt: skip
+
+
+class ReciprocitySchema(InsightWindowSchema):
+    thresholds = fields.Nested(ThresholdsSchema, required=True)
+    pairs = fields.List(fields.Nested(PairSchema), required=True)
+    rings = fields.List(fields.Nested(RingSchema), required=True)

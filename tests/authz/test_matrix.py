@@ -135,6 +135,7 @@ API = {
     # (scopes beyond reach: tests/insights/).
     ("Insights.ServiceMix", "GET"): ("/api/v1/insights/service-mix", None, MANAGE),
     ("Insights.Unrecognized", "GET"): ("/api/v1/insights/unrecognized", None, MANAGE),
+    ("Insights.Reciprocity", "GET"): ("/api/v1/insights/reciprocity", None, MANAGE),
     ("Audit.Audit", "GET"): ("/api/v1/audit?person={E1}&action=sign_in", None, ADMIN),
     ("api-docs.openapi_json", "GET"): ("/api/v1/openapi.json", None, PUBLIC),
     ("api-docs.openapi_swagger_ui", "GET"): ("/api/v1/docs", None, PUBLIC),
@@ -202,6 +203,8 @@ WEB = {
     ("insights.service_mix_csv", "GET"): ("/insights/service-mix.csv", MANAGERS),
     ("insights.unrecognized_page", "GET"): ("/insights/unrecognized", MANAGERS),
     ("insights.unrecognized_csv", "GET"): ("/insights/unrecognized.csv", MANAGERS),
+    ("insights.reciprocity_page", "GET"): ("/insights/reciprocity", MANAGERS),
+    ("insights.reciprocity_csv", "GET"): ("/insights/reciprocity.csv", MANAGERS),
     ("static", "GET"): ("/static/baton.css", PUBLIC),
     ("notifications.index", "GET"): ("/notifications", LOGGED_IN),
     ("notifications.settings", "GET"): ("/settings/notifications", LOGGED_IN),

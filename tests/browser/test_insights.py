@@ -13,6 +13,7 @@ PAGES = [
     ("/insights/", None),
     ("/insights/service-mix", "mix-people-chart"),
     ("/insights/unrecognized", None),
+    ("/insights/reciprocity", None),
 ]
 
 
@@ -62,3 +63,12 @@ def test_the_insight_pages_keep_the_csp_without_console_errors(watched):
             assert drawn(watched.page, chart)
     watched.screenshot("insights-service-mix")
     assert watched.problems == []
+
+
+def test_the_demo_ring_is_flagged_on_the_reciprocity_page(watched):
+    watched.login(MANAGER)
+    watched.goto("/insights/reciprocity")
+    rings = watched.page.locator("section[aria-labelledby=rings-heading] tbody tr")
+    assert rings.count() == 1
+    assert "Kwame Asante" in rings.first.inner_text()
+    watched.screenshot("insights-reciprocity")

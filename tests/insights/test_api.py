@@ -121,3 +121,23 @@ def test_unrecognized_lists_who_received_and_who_gave_nothing(org, caller):
 def test_unrecognized_refuses_bad_arguments(org, caller, query):
     response = caller(org["vic"]).get("/api/v1/insights/unrecognized" + query)
     assert (response.status_code, response.json["error"]["code"]) == (422, "validation_error")
+
+
+def plant_ring(p):
+    for giver, recipient in (("ian", "ivy"), ("ivy", "lea"), ("lea", "ian")):
+        for _ in range(2):
+            make_award(p[giver], [p[recipient]], points=20)
+
+
+def test_reciprocity_flags_a_ring_in_json_and_csv(org, caller):
+    plant_ring(org)
+    body = caller(org["vic"]).get("/api/v1/insights/reciprocity").json
+    assert body["thresholds"] == {"round_trips": 3, "pair_share": 0.3, "ring_awards": 2,
+                                  "ring_share": 0.3}  # fmt: skip
+    (ring,) = body["rings"]
+    assert [p["name"] for p in ring["people"]] == ["Lea Lead", "Ian Ic", "Ivy Ic"]
+    assert body["pairs"] == []
+    (row,) = rows_of(caller(org["vic"]).get("/api/v1/insights/reciprocity?format=csv"))
+    assert (row["kind"], row["people"], row["awards"]) == ("ring", "Lea Lead → Ian Ic → Ivy Ic",
+                                                           "3 2 2")  # fmt: skip
+    assert caller(org["sam"], ("read",)).get("/api/v1/insights/reciprocity").status_code == 403

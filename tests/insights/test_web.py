@@ -98,3 +98,25 @@ def test_the_unrecognized_page_lists_people_to_check_in_with(as_user, org):
     assert "The last 2 periods" in html
     csv_text = as_user("cleo").get("/insights/unrecognized.csv?group=silent").get_data(as_text=True)
     assert csv_text.startswith("employee_id,user_id,name,email,department,manager,joined_at,")
+
+
+def test_the_reciprocity_page_and_the_bonus_preview_flag_a_ring(as_user, org):
+    from ledger.bonus import rules, services
+    from ledger.operations import Actor
+    from tests.insights.test_api import plant_ring
+
+    html = as_user("vic").html("/insights/reciprocity")
+    assert "No ring in this scope" in html and "No pair in this scope" in html
+    plant_ring(org)
+    html = as_user("vic").html("/insights/reciprocity")
+    rings = html.split('id="rings-heading"')[1]
+    assert "Lea Lead</a> → <a" in rings and "No ring in this scope" not in html
+    run = services.create_draft(
+        scope=f"team:{org['vic'].id}", since=None, until=None,
+        rule=rules.Rule("rate", cents_per_point=10), currency="EUR", now=NOW,
+        actor=Actor(org["vic"].id),
+    ).document  # fmt: skip
+    preview = as_user("vic").html(f"/bonus/{run['id']}")
+    assert "in a ring with Ian Ic and Ivy Ic" in preview  # beside Lea
+    assert "check that the points reflect real service" in preview
+    assert as_user("vic").get("/insights/reciprocity.csv").mimetype == "text/csv"

@@ -7,8 +7,14 @@ from flask_login import current_user
 
 from ledger import clock
 from ledger.errors import LedgerError, http_status
-from ledger.queries.insights import insight_scope, scope_choices, service_mix, unrecognized
-from ledger.queries.insights.rows import service_mix_rows, unrecognized_rows
+from ledger.queries.insights import (
+    insight_scope,
+    reciprocity,
+    scope_choices,
+    service_mix,
+    unrecognized,
+)
+from ledger.queries.insights.rows import reciprocity_rows, service_mix_rows, unrecognized_rows
 from ledger.queries.periods import recent_period_keys
 from ledger.queries.service_kinds import service_kinds
 from web.guards import role_required
@@ -58,6 +64,22 @@ def unrecognized_csv():
     group = "silent" if request.args.get("group") == "silent" else "unrecognized"
     header, rows = unrecognized_rows(found, group)
     return csv_response(header, rows, f"baton-{group}.csv")
+
+
+@bp.get("/reciprocity")
+@role_required("manager", "admin")
+def reciprocity_page():
+    choice, found, error = _read(reciprocity)
+    return _page("insights/reciprocity.html", choice, error, found=found)
+
+
+@bp.get("/reciprocity.csv")
+@role_required("manager", "admin")
+def reciprocity_csv():
+    choice, found, error = _read(reciprocity)
+    if error:
+        return _page("insights/reciprocity.html", choice, error, found=None)
+    return csv_response(*reciprocity_rows(found), "baton-reciprocity.csv")
 
 
 def _read(insight, **options):

@@ -10,13 +10,16 @@ from ledger.queries.insights.reach import (
     period_keys_back,
     scope_choices,
 )
+from ledger.queries.insights.reciprocity import flags_by_person, reciprocity
 from ledger.queries.insights.service_mix import service_mix
 from ledger.queries.insights.unrecognized import unrecognized
 
 __all__ = [
     "InsightScope",
+    "flags_by_person",
     "insight_scope",
     "period_keys_back",
+    "reciprocity",
     "scope_choices",
     "service_mix",
     "unrecognized",

@@ -76,3 +76,18 @@ def unrecognized_rows(found: dict[str, Any], group: str) -> tuple[list[str], lis
 
 def _iso(moment) -> str:
     return moment.isoformat() if moment is not None else ""
+
+
+def reciprocity_rows(found: dict[str, Any]) -> tuple[list[str], list[list]]:
+    """Return one CSV row per flagged pair or ring, its people named in order."""
+    header = ["kind", "people", "user_ids", "awards", "points", "shares", "round_trips"]
+    rows = []
+    for kind in ("pairs", "rings"):
+        for row in found[kind]:
+            rows.append([
+                kind[:-1], " → ".join(p["name"] for p in row["people"]),
+                " ".join(str(p["id"]) for p in row["people"]),
+                " ".join(map(str, row["awards"])), " ".join(map(str, row["points"])),
+                " ".join(map(str, row["shares"])), row.get("round_trips", ""),
+            ])  # fmt: skip
+    return header, rows
