@@ -5,19 +5,19 @@ from __future__ import annotations
 import contextlib
 from datetime import date, datetime
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 
 from ledger.db import db
-from ledger.errors import AlreadyCommitted, DraftStale, EmptyRun, Forbidden, LedgerError, NotFound
-from ledger.models import AwardLine, BonusRun, BonusRunLine, Conversion, User
+from ledger.errors import AlreadyCommitted, DraftStale, EmptyRun, LedgerError, NotFound
+from ledger.models import BonusRun, BonusRunLine, Conversion, User
 from ledger.notifications import notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
-from ledger.postings import Move, ensure_clawback, ensure_earned, post, system_account
+from ledger.postings import post
 from ledger.queries.scopes import window_for
 
 from . import rules
 from .collect import Preview, lock_line_ids, preview
+from .conversion import check_not_involved, convert, stale
 from .documents import draft_document, run_document, stored_document
 from .errors import AlreadyPaid, AlreadyVoided, NotCommitted, VersionRequired
 from .money import check_currency
@@ -122,12 +122,12 @@ def commit_run(
         lock_line_ids(preview(run, creator).all_line_ids)
         found = preview(run, creator)
         if found.digest != version:
-            raise _stale(run, found)
+            raise stale(run, found)
         if not found.eligible:
             raise EmptyRun()
-        _check_not_involved(committer, found)
+        check_not_involved(committer, found)
         _remember(run, found)
-        _convert(ctx, run, found, creator)
+        convert(ctx, run, found, creator)
         document = run_document(run, stored_document(run, stored_lines(run.id)))
         ctx.emit("bonus_run.committed", document, "bonus_run", run.id)
         return Outcome(
@@ -234,83 +234,6 @@ def _remember(run: BonusRun, found: Preview) -> None:
     run.draft_digest = found.digest
     run.total_points = sum(line.points for line in found.eligible)
     run.total_cents = sum(line.amount_cents for line in found.eligible)
-
-
-def _stale(run: BonusRun, found: Preview) -> DraftStale:
-    return DraftStale(
-        f"Bonus run {run.id} changed since the preview you commit; review the fresh draft "
-        "and commit its version.",
-        draft=draft_document(run, found),
-    )
-
-
-def _check_not_involved(committer: User, found: Preview) -> None:
-    """Separation of duties holds for whoever commits, not only for the creator."""
-    if committer.id in {line.user_id for line in found.eligible}:
-        raise Forbidden("You are paid by this run; someone else must commit it.")
-    line_ids = [line_id for line in found.eligible for line_id, _ in found.line_ids[line.user_id]]
-    gave = db.session.scalar(
-        select(AwardLine.id)
-        .where(AwardLine.id.in_(line_ids), AwardLine.giver_id == committer.id)
-        .limit(1)
-    )
-    if gave is not None:
-        raise Forbidden("This run pays points you gave; someone else must commit it.")
-
-
-def _convert(ctx, run: BonusRun, found: Preview, creator: User) -> None:
-    rows = [
-        {
-            "award_line_id": line_id,
-            "bonus_run_id": run.id,
-            "user_id": line.user_id,
-            "points": points,
-            "created_at": ctx.now,
-        }
-        for line in found.eligible
-        for line_id, points in found.line_ids[line.user_id]
-    ]
-    try:
-        with db.session.begin_nested():
-            db.session.execute(insert(Conversion), rows)
-    except IntegrityError as error:
-        # The partial unique index: another live run converted one of these lines.
-        raise _stale(run, preview(run, creator)) from error
-    converted = system_account("converted")
-    moves = []
-    for line in found.eligible:
-        earned = ensure_earned(line.user_id)
-        for line_id, points in found.line_ids[line.user_id]:
-            moves.append(Move(earned, converted, points, "conversion", award_line_id=line_id))
-        if line.clawback_points:
-            clawback = ensure_clawback(line.user_id)
-            memo = f"bonus run {run.id}"
-            moves.append(Move(converted, clawback, line.clawback_points, "clawback_net", memo=memo))
-    post(ctx, moves)
-    inactive = set(
-        db.session.scalars(
-            select(User.id).where(
-                User.id.in_([line.user_id for line in found.eligible]), User.active.is_(False)
-            )
-        )
-    )
-    db.session.execute(
-        insert(BonusRunLine),
-        [
-            {
-                "bonus_run_id": run.id,
-                "user_id": line.user_id,
-                "points": line.points,
-                "clawback_points": line.clawback_points,
-                "amount_cents": line.amount_cents,
-                "forfeited_cents": line.forfeited_cents,
-                "capped": line.capped,
-                "inactive": line.user_id in inactive,
-            }
-            for line in found.eligible
-        ],
-    )
-    run.status, run.committed_at, run.commit_operation_id = "committed", ctx.now, ctx.operation_id
 
 
 def _state_outcome(run: BonusRun, ctx=None, event: str | None = None) -> Outcome:

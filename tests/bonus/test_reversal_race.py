@@ -23,7 +23,7 @@ WAIT = 2.0  # how long the commit waits for the reversal before going on
 def race(app, monkeypatch, award_id: int) -> dict:
     """Start the reversal after the commit's last check, before its writes; collect both."""
     outcome: dict = {}
-    original = services._check_not_involved
+    original = services.check_not_involved
 
     def reverse_in_between(committer, found):
         original(committer, found)
@@ -42,7 +42,7 @@ def race(app, monkeypatch, award_id: int) -> dict:
         thread.join(WAIT)  # with the line locks it is still waiting for us
         outcome["thread"] = thread
 
-    monkeypatch.setattr(services, "_check_not_involved", reverse_in_between)
+    monkeypatch.setattr(services, "check_not_involved", reverse_in_between)
     return outcome
 
 
