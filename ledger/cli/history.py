@@ -4,25 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ledger.cli.common import CLI_ACTOR, domain_errors
 from ledger.clock import utcnow
-from ledger.errors import LedgerError
-from ledger.operations import Actor
-
-CLI_ACTOR = Actor(None, request_id="cli")
-
-
-def domain_errors(command):
-    """Turn a domain refusal into a clear message and a non-zero exit."""
-    from functools import wraps
-
-    @wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except LedgerError as error:
-            raise click.ClickException(error.message) from error
-
-    return wrapper
 
 
 @click.command("seal")
