@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from api import examples
 from api.auth import idempotency_key, idempotent, principal, requires
-from api.csv_export import csv_requested, csv_response
+from api.csv_export import CSV_DOC, csv_requested, csv_response
 from api.errors import error_response
 from api.limits import award_rate_limit
 from api.pagination import cursor_time, decode_cursor, page
@@ -35,7 +35,6 @@ bp = Blueprint("Awards", __name__, description="Give, read and reverse awards")
 CSV_HEADER = ["award_id", "created_at", "period", "giver_id", "giver_name", "giver_email",
               "recipient_id", "recipient_name", "recipient_email", "points", "direction",
               "cross_department", "service_kind", "message", "reversed"]  # fmt: skip
-CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 AWARD_LINKS = {
     "GetAward": {"operationId": "getAward", "parameters": {"award_id": "$response.body#/id"}},
     "ReverseAward": {

@@ -10,11 +10,15 @@ from flask.views import MethodView
 from werkzeug.http import parse_etags
 
 from api.auth import idempotency_key, idempotent, principal, requires
-from api.csv_export import csv_requested, csv_response
+from api.csv_export import CSV_DOC, csv_requested, csv_response
 from api.parsing import Blueprint
 from api.results import documents_errors, found_first, operation_response
 from api.schemas import ID_PATH
 from api.schemas.bonus_runs import (
+    ETAG,
+    IF_MATCH,
+    RUN_EXAMPLE,
+    RUN_LINKS,
     BonusRunCommitSchema,
     BonusRunCreateSchema,
     BonusRunListSchema,
@@ -34,40 +38,6 @@ bp = Blueprint("BonusRuns", __name__, description="Turn earned points into money
 RUN_PATH = f"/bonus-runs/<{ID_PATH}:run_id>"
 LINE_COLUMNS = ["user_id", "name", "email", "points", "clawback_points", "amount_cents", "amount",
                 "capped", "forfeited_cents", "below_minimum", "inactive"]  # fmt: skip
-CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
-ETAG = {"ETag": {"description": "The run's `version`, quoted.", "schema": {"type": "string"}}}
-IF_MATCH = {
-    "in": "header",
-    "name": "If-Match",
-    "required": False,
-    "description": "The reviewed draft's `version` (its ETag), instead of `version` in the body.",
-    "schema": {"type": "string", "maxLength": 200},
-}
-# OpenAPI links, so that a client (or a stateful fuzzer) can follow a run through its life;
-# a commit carries the version of the run it follows from.
-RUN_ID = {"run_id": "$response.body#/id"}
-RUN_LINKS = {
-    name: {"operationId": operation, "parameters": RUN_ID}
-    for name, operation in [
-        ("GetBonusRun", "getBonusRun"),
-        ("VoidBonusRun", "voidBonusRun"),
-        ("MarkBonusRunPaid", "markBonusRunPaid"),
-        ("GetBonusRunPayroll", "getBonusRunPayroll"),
-    ]
-}
-RUN_LINKS["CommitBonusRun"] = {
-    "operationId": "commitBonusRun",
-    "parameters": RUN_ID,
-    "requestBody": {"version": "$response.body#/version"},
-}
-RUN_EXAMPLE = {
-    "since": "2026-10-01",
-    "until": "2026-10-31",
-    "scope": "team:2",
-    "rule": {"type": "rate", "cents_per_point": 50},
-    "currency": "EUR",
-    "cap_cents": 20000,
-}
 
 
 @bp.route("/bonus-runs")

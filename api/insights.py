@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.auth import principal, requires
-from api.csv_export import csv_requested, csv_response
+from api.csv_export import CSV_DOC, csv_requested, csv_response
 from api.parsing import Blueprint
 from api.results import documents_errors
 from api.schemas.insights import (
@@ -22,8 +22,6 @@ from ledger.queries.insights import insight_scope, reciprocity, service_mix, unr
 from ledger.queries.insights.rows import reciprocity_rows, service_mix_rows, unrecognized_rows
 
 bp = Blueprint("Insights", __name__, description="Service insights (manage scope, within reach)")
-
-CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
 def _scope(args, **options):

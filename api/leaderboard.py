@@ -7,7 +7,7 @@ from flask.views import MethodView
 
 from api import examples
 from api.auth import principal, requires
-from api.csv_export import csv_requested, csv_response
+from api.csv_export import CSV_DOC, csv_requested, csv_response
 from api.pagination import decode_cursor, encode_cursor
 from api.parsing import Blueprint
 from api.results import documents_errors
@@ -20,7 +20,6 @@ bp = Blueprint("Leaderboard", __name__, description="Leaderboards")
 
 CSV_HEADER = ["rank", "user_id", "name", "email", "points", "awards", "customers"]
 DIRECTION_HEADER = list(DIRECTIONS)
-CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
 @bp.route("/leaderboard")
