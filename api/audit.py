@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.auth import requires
-from api.csv_export import csv_requested, csv_response
+from api.csv_export import CSV_DOC, csv_requested, csv_response
 from api.pagination import decode_cursor, page
 from api.parsing import Blueprint
 from api.results import documents_errors
@@ -19,7 +19,6 @@ bp = Blueprint("Audit", __name__, description="The audit trail")
 CSV_HEADER = ["id", "created_at", "action", "outcome", "actor_id", "actor_name", "actor_email",
               "on_behalf_of_id", "token_id", "object_type", "object_id", "details",
               "operation_id", "request_id", "idempotency_key", "client_address"]  # fmt: skip
-CSV_DOC = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
 @bp.route("/audit")
