@@ -70,6 +70,10 @@ class GiveForm(NonceForm):
         validators=[
             InputRequired("Enter how many points each person gets."),
             NumberRange(min=1, message="Give at least 1 point to each person."),
+            NumberRange(
+                max=rules.MAX_POINTS_PER_RECIPIENT,
+                message=f"Give at most {rules.MAX_POINTS_PER_RECIPIENT} points to each person.",
+            ),
         ],
     )
     service_kind = RadioField(
@@ -140,7 +144,10 @@ class PolicyForm(TextForm):
     )
     max_points_per_recipient = IntegerField(
         "Most points per recipient in one award",
-        validators=[InputRequired(WHOLE), NumberRange(min=1, max=1_000_000)],
+        validators=[
+            InputRequired(WHOLE),
+            NumberRange(min=1, max=rules.MAX_POINTS_PER_RECIPIENT),
+        ],
     )
     pair_cap = IntegerField(
         "Most points one person may give another per period (empty: no cap)",

@@ -16,9 +16,8 @@ from api.schemas import (
     UtcDateTime,
 )
 from api.schemas.text import Text
-from ledger.rules import MAX_MESSAGE, MIN_MESSAGE
+from ledger.rules import MAX_MESSAGE, MAX_POINTS_PER_RECIPIENT, MIN_MESSAGE
 
-MAX_POINTS = 1000  # a hard ceiling; the period's own maximum (50 by default) is a domain rule
 DIRECTIONS = ["up", "down", "lateral"]
 KIND = SERVICE_KIND
 
@@ -33,8 +32,11 @@ class AwardCreateSchema(StrictSchema):
     points = fields.Integer(
         strict=True,
         required=True,
-        validate=validate.Range(1, MAX_POINTS),
-        metadata={"description": "Points to each recipient, at most the period's maximum."},
+        validate=validate.Range(1, MAX_POINTS_PER_RECIPIENT),
+        metadata={
+            "description": "Points to each recipient, at most the period's maximum (which an "
+            f"admin sets, up to {MAX_POINTS_PER_RECIPIENT})."
+        },
     )
     message = Text(
         MAX_MESSAGE,
