@@ -16,9 +16,15 @@ from api.schemas import (
     UtcDateTime,
 )
 from api.schemas.text import Text
-from ledger.rules import MAX_MESSAGE, MAX_POINTS_PER_RECIPIENT, MIN_MESSAGE
+from ledger.rules import (
+    DIRECTIONS,
+    MAX_MESSAGE,
+    MAX_POINTS_PER_RECIPIENT,
+    MAX_RECIPIENTS,
+    MIN_MESSAGE,
+    MIN_RECIPIENTS,
+)
 
-DIRECTIONS = ["up", "down", "lateral"]
 KIND = SERVICE_KIND
 
 
@@ -26,8 +32,11 @@ class AwardCreateSchema(StrictSchema):
     recipients = fields.List(
         UserRefField(),
         required=True,
-        validate=validate.Length(1, 20),
-        metadata={"description": "1 to 20 people, each by id or email, each once."},
+        validate=validate.Length(MIN_RECIPIENTS, MAX_RECIPIENTS),
+        metadata={
+            "description": f"{MIN_RECIPIENTS} to {MAX_RECIPIENTS} people, "
+            "each by id or email, each once."
+        },
     )
     points = fields.Integer(
         strict=True,
