@@ -18,7 +18,7 @@ from ledger.imports.checks import (
 )
 from ledger.models import ROLES, Department, User
 from ledger.operations import Actor
-from ledger.services.directory import EMAIL
+from ledger.services.person_fields import EMAIL
 from ledger.text import text_problem
 
 TRUE = {"true", "1", "yes", "y"}
