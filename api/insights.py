@@ -12,14 +12,26 @@ from api.results import documents_errors
 from api.schemas.insights import (
     InsightQuerySchema,
     ReciprocitySchema,
+    ServiceMapSchema,
     ServiceMixQuerySchema,
     ServiceMixSchema,
     UnrecognizedQuerySchema,
     UnrecognizedSchema,
 )
 from ledger.clock import utcnow
-from ledger.queries.insights import insight_scope, reciprocity, service_mix, unrecognized
-from ledger.queries.insights.rows import reciprocity_rows, service_mix_rows, unrecognized_rows
+from ledger.queries.insights import (
+    insight_scope,
+    reciprocity,
+    service_map,
+    service_mix,
+    unrecognized,
+)
+from ledger.queries.insights.rows import (
+    reciprocity_rows,
+    service_map_rows,
+    service_mix_rows,
+    unrecognized_rows,
+)
 
 bp = Blueprint("Insights", __name__, description="Service insights (manage scope, within reach)")
 
@@ -85,4 +97,20 @@ class Reciprocity(MethodView):
         found = reciprocity(_scope(args))
         if csv_requested():
             return csv_response(*reciprocity_rows(found), "reciprocity.csv")
+        return found
+
+
+@bp.route("/insights/service-map")
+class ServiceMap(MethodView):
+    @requires("manage")
+    @bp.arguments(InsightQuerySchema, location="query", unknown=ma.RAISE)
+    @bp.response(200, ServiceMapSchema)
+    @bp.doc(operationId="getServiceMap", responses=CSV_DOC)
+    @documents_errors(bp, 401, 403, 404)
+    def get(self, args):
+        """A department-by-department matrix of points given (who serves whom) over the lines
+        that touch the scope, with each flow marked one-way or two-way."""
+        found = service_map(_scope(args))
+        if csv_requested():
+            return csv_response(*service_map_rows(found), "service-map.csv")
         return found

@@ -185,3 +185,29 @@ class ReciprocitySchema(InsightWindowSchema):
     thresholds = fields.Nested(ThresholdsSchema, required=True)
     pairs = fields.List(fields.Nested(PairSchema), required=True)
     rings = fields.List(fields.Nested(RingSchema), required=True)
+
+
+class NullableDepartmentSchema(ma.Schema):
+    id = fields.Integer(required=True, allow_none=True, metadata={"description": "null: none."})
+    name = fields.String(required=True)
+
+
+class FlowSchema(ma.Schema):
+    departments = fields.List(fields.Nested(NullableDepartmentSchema), required=True)
+    points = fields.List(
+        fields.Integer(), required=True,
+        metadata={"description": "Given by the first to the second, and back."},
+    )  # fmt: skip
+    way = fields.String(required=True, validate=validate.OneOf(["one-way", "two-way"]))
+
+
+class ServiceMapSchema(InsightWindowSchema):
+    departments = fields.List(fields.Nested(NullableDepartmentSchema), required=True)
+    points = fields.List(
+        fields.List(fields.Integer()), required=True,
+        metadata={"description": "points[i][j]: given by people of departments[i] to people "
+                  "of departments[j] (j served i)."},
+    )  # fmt: skip
+    awards = fields.List(fields.List(fields.Integer()), required=True)
+    top = fields.Integer(required=True, metadata={"description": "The largest cell."})
+    flows = fields.List(fields.Nested(FlowSchema), required=True)

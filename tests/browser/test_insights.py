@@ -14,6 +14,7 @@ PAGES = [
     ("/insights/service-mix", "mix-people-chart"),
     ("/insights/unrecognized", None),
     ("/insights/reciprocity", None),
+    ("/insights/service-map", None),
 ]
 
 

@@ -141,3 +141,15 @@ def test_reciprocity_flags_a_ring_in_json_and_csv(org, caller):
     assert (row["kind"], row["people"], row["awards"]) == ("ring", "Lea Lead → Ian Ic → Ivy Ic",
                                                            "3 2 2")  # fmt: skip
     assert caller(org["sam"], ("read",)).get("/api/v1/insights/reciprocity").status_code == 403
+
+
+def test_the_service_map_in_json_and_csv(org, caller):
+    body = caller(org["cleo"]).get("/api/v1/insights/service-map").json
+    names = [d["name"] for d in body["departments"]]
+    assert names == ["Engineering", "Leadership", "Sales"]
+    assert body["points"][names.index("Sales")][names.index("Engineering")] == 12
+    assert {flow["way"] for flow in body["flows"]} == {"one-way"}
+    rows = rows_of(caller(org["cleo"]).get("/api/v1/insights/service-map?format=csv"))
+    assert ("Sales", "Engineering", "12", "2") in [
+        (r["giver_department"], r["recipient_department"], r["points"], r["awards"]) for r in rows
+    ]

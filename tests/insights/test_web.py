@@ -120,3 +120,13 @@ def test_the_reciprocity_page_and_the_bonus_preview_flag_a_ring(as_user, org):
     assert "in a ring with Ian Ic and Ivy Ic" in preview  # beside Lea
     assert "check that the points reflect real service" in preview
     assert as_user("vic").get("/insights/reciprocity.csv").mimetype == "text/csv"
+
+
+def test_the_service_map_page_draws_a_heat_map_and_marks_flows(as_user, org):
+    html = as_user("cleo").html("/insights/service-map")
+    assert 'class="heat-map"' in html and "from Sales" in html and "to Engineering" in html
+    assert "rgba(29, 78, 216, 0.55)" in html  # the largest cell is the darkest
+    assert "one-way" in html
+    empty = as_user("cleo").html("/insights/service-map?period=2026-06")
+    assert "No points were given in this scope" in empty
+    assert as_user("cleo").get("/insights/service-map.csv").mimetype == "text/csv"

@@ -11,10 +11,16 @@ from ledger.queries.insights import (
     insight_scope,
     reciprocity,
     scope_choices,
+    service_map,
     service_mix,
     unrecognized,
 )
-from ledger.queries.insights.rows import reciprocity_rows, service_mix_rows, unrecognized_rows
+from ledger.queries.insights.rows import (
+    reciprocity_rows,
+    service_map_rows,
+    service_mix_rows,
+    unrecognized_rows,
+)
 from ledger.queries.periods import recent_period_keys
 from ledger.queries.service_kinds import service_kinds
 from web.guards import role_required
@@ -80,6 +86,22 @@ def reciprocity_csv():
     if error:
         return _page("insights/reciprocity.html", choice, error, found=None)
     return csv_response(*reciprocity_rows(found), "baton-reciprocity.csv")
+
+
+@bp.get("/service-map")
+@role_required("manager", "admin")
+def service_map_page():
+    choice, found, error = _read(service_map)
+    return _page("insights/service_map.html", choice, error, found=found)
+
+
+@bp.get("/service-map.csv")
+@role_required("manager", "admin")
+def service_map_csv():
+    choice, found, error = _read(service_map)
+    if error:
+        return _page("insights/service_map.html", choice, error, found=None)
+    return csv_response(*service_map_rows(found), "baton-service-map.csv")
 
 
 def _read(insight, **options):

@@ -11,6 +11,7 @@ from ledger.queries.insights.reach import (
     scope_choices,
 )
 from ledger.queries.insights.reciprocity import flags_by_person, reciprocity
+from ledger.queries.insights.service_map import service_map
 from ledger.queries.insights.service_mix import service_mix
 from ledger.queries.insights.unrecognized import unrecognized
 
@@ -21,6 +22,7 @@ __all__ = [
     "period_keys_back",
     "reciprocity",
     "scope_choices",
+    "service_map",
     "service_mix",
     "unrecognized",
 ]

@@ -91,3 +91,18 @@ def reciprocity_rows(found: dict[str, Any]) -> tuple[list[str], list[list]]:
                 " ".join(map(str, row["shares"])), row.get("round_trips", ""),
             ])  # fmt: skip
     return header, rows
+
+
+def service_map_rows(found: dict[str, Any]) -> tuple[list[str], list[list]]:
+    """Return one CSV row per pair of departments with points between them (long form)."""
+    header = ["giver_department_id", "giver_department", "recipient_department_id",
+              "recipient_department", "points", "awards"]  # fmt: skip
+    departments = found["departments"]
+    rows = [
+        [giver["id"] or "", giver["name"], recipient["id"] or "", recipient["name"],
+         found["points"][i][j], found["awards"][i][j]]
+        for i, giver in enumerate(departments)
+        for j, recipient in enumerate(departments)
+        if found["points"][i][j]
+    ]  # fmt: skip
+    return header, rows
