@@ -71,20 +71,7 @@ def _maybe(moment):
 
 def preview_document(run: BonusRun, found: Preview) -> dict:
     """Describe previewed lines and totals as every adapter shows them."""
-    people = _people([line.user_id for line in found.result.lines])
-    lines = [
-        _line_document(
-            people[line.user_id],
-            points=line.points,
-            clawback=line.clawback_points,
-            amount=line.amount_cents,
-            capped=line.capped,
-            forfeited=line.forfeited_cents,
-            below_minimum=line.below_minimum,
-            currency=run.currency,
-        )
-        for line in found.result.lines
-    ]
+    lines = _line_documents(run, found.result.lines, stored=False)
     return {
         "lines": lines,
         "totals": totals(lines, run, found.result.undistributed_cents, found.result.all_capped),
@@ -93,21 +80,7 @@ def preview_document(run: BonusRun, found: Preview) -> dict:
 
 def stored_document(run: BonusRun, stored: Sequence) -> dict:
     """Describe a committed run's fixed lines (BonusRunLine rows)."""
-    people = _people([line.user_id for line in stored])
-    lines = [
-        _line_document(
-            people[line.user_id],
-            points=line.points,
-            clawback=line.clawback_points,
-            amount=line.amount_cents,
-            capped=line.capped,
-            forfeited=line.forfeited_cents,
-            below_minimum=False,
-            currency=run.currency,
-            inactive=line.inactive,
-        )
-        for line in stored
-    ]
+    lines = _line_documents(run, stored, stored=True)
     undistributed = (run.pool_cents or 0) - run.total_cents if run.rule == "pool" else 0
     all_capped = bool(lines) and undistributed > 0 and all(line["capped"] for line in lines)
     return {"lines": lines, "totals": totals(lines, run, undistributed, all_capped)}
@@ -135,15 +108,22 @@ def _people(user_ids: list[int]) -> dict[int, User]:
     return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
 
 
-def _line_document(person: User, *, currency: str, inactive: bool | None = None, **values) -> dict:
-    return {
-        "user": user_reference(person),
-        "points": values["points"],
-        "clawback_points": values["clawback"],
-        "amount_cents": values["amount"],
-        "amount": major_units(values["amount"], currency),
-        "capped": values["capped"],
-        "forfeited_cents": values["forfeited"],
-        "below_minimum": values["below_minimum"],
-        "inactive": (not person.active) if inactive is None else inactive,
-    }
+def _line_documents(run: BonusRun, rows: Sequence, *, stored: bool) -> list[dict]:
+    """Describe previewed lines (rules.Line) or stored ones (BonusRunLine rows)."""
+    people = _people([row.user_id for row in rows])
+    return [
+        {
+            "user": user_reference(people[row.user_id]),
+            "points": row.points,
+            "clawback_points": row.clawback_points,
+            "amount_cents": row.amount_cents,
+            "amount": major_units(row.amount_cents, run.currency),
+            "capped": row.capped,
+            "forfeited_cents": row.forfeited_cents,
+            # A stored line was converted (never below the minimum) and recorded whether its
+            # person had left; a preview asks the directory now.
+            "below_minimum": False if stored else row.below_minimum,
+            "inactive": row.inactive if stored else not people[row.user_id].active,
+        }
+        for row in rows
+    ]
