@@ -21,21 +21,25 @@ def award_documents(awards: list[Award]) -> list[dict]:
     """Turn award rows into documents with two extra queries in all, not per award."""
     if not awards:
         return []
-    people_ids = {a.giver_id for a in awards} | {
-        line.recipient_id for a in awards for line in a.lines
-    }
+    people_ids = (
+        {a.giver_id for a in awards}
+        | {a.actor_id for a in awards}
+        | {line.recipient_id for a in awards for line in a.lines}
+    )
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(people_ids)))}
     periods = dict(
         db.session.execute(
             select(Period.id, Period.key).where(Period.id.in_({a.period_id for a in awards}))
         ).all()
     )
-    reversed_ids = set(
-        db.session.scalars(
-            select(Reversal.award_id).where(Reversal.award_id.in_([a.id for a in awards]))
-        )
+    reasons = dict(
+        db.session.execute(
+            select(Reversal.award_id, Reversal.reason).where(
+                Reversal.award_id.in_([a.id for a in awards])
+            )
+        ).all()
     )
-    return [
+    documents = [
         award_document(
             award_id=award.id,
             giver=people[award.giver_id],
@@ -47,10 +51,17 @@ def award_documents(awards: list[Award]) -> list[dict]:
             service_kind=award.service_kind,
             period=periods[award.period_id],
             created_at=award.created_at,
-            reversed_=award.id in reversed_ids,
+            reversed_=award.id in reasons,
         )
         for award in awards
     ]
+    # What the pages show beside the award (the API's schema leaves them out): why it was
+    # reversed, and the service account that gave it on the giver's behalf.
+    for award, document in zip(awards, documents, strict=True):
+        document["reversal_reason"] = reasons.get(award.id)
+        via = people[award.actor_id] if award.actor_id != award.giver_id else None
+        document["via"] = via.reference() if via is not None else None
+    return documents
 
 
 def recent_awards(*, limit: int = 20, before: datetime | None = None) -> list[dict]:
