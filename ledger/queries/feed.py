@@ -17,8 +17,12 @@ from ledger.rules import DIRECTIONS
 FEED_PAGE = 20
 
 
-def award_documents(awards: list[Award]) -> list[dict]:
-    """Turn award rows into documents with two extra queries in all, not per award."""
+def award_documents(awards: list[Award], *, for_cards: bool = False) -> list[dict]:
+    """Turn award rows into documents with two extra queries in all, not per award.
+
+    `for_cards` adds what the pages show beside an award and the API's document leaves out:
+    the reversal's reason and the service account that gave it on the giver's behalf.
+    """
     if not awards:
         return []
     people_ids = (
@@ -55,8 +59,8 @@ def award_documents(awards: list[Award]) -> list[dict]:
         )
         for award in awards
     ]
-    # What the pages show beside the award (the API's schema leaves them out): why it was
-    # reversed, and the service account that gave it on the giver's behalf.
+    if not for_cards:
+        return documents
     for award, document in zip(awards, documents, strict=True):
         document["reversal_reason"] = reasons.get(award.id)
         via = people[award.actor_id] if award.actor_id != award.giver_id else None
@@ -198,4 +202,4 @@ def feed_page(
     awards = list(db.session.scalars(query))
     more = awards[limit:]
     awards = awards[:limit]
-    return award_documents(awards), (awards[-1].id if more else None)
+    return award_documents(awards, for_cards=True), (awards[-1].id if more else None)
