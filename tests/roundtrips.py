@@ -22,7 +22,9 @@ def round_trips(engine) -> Iterator[list[str]]:
     postgres = engine.dialect.name == "postgresql"
 
     def statement(_conn, _cursor, text, *_args) -> None:
-        seen.append(" ".join(text.split())[:100])
+        seen.append(
+            " ".join(text.split())[: 100 if not __import__("os").environ.get("RT_FULL") else 2000]
+        )
 
     def begin(_conn) -> None:
         if postgres:  # SQLite's BEGIN IMMEDIATE is a statement the listener above sees
