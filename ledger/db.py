@@ -127,7 +127,7 @@ def _transaction() -> Iterator[None]:
     session = db.session
     token = _immediate.set(True)
     try:
-        if session.get_bind().dialect.name == "postgresql" and _only_read(session):
+        if session.get_bind().dialect.name == "postgresql" and _only_read(session()):
             # READ COMMITTED takes a fresh snapshot per statement, so a read transaction the
             # request opened (the token lookup) goes on as the write: no ROLLBACK, BEGIN and
             # second checkout (issue 11), and the rows it loaded stay loaded.
@@ -148,7 +148,14 @@ def _transaction() -> Iterator[None]:
 
 
 def _only_read(session) -> bool:
-    return not (session.new or session.dirty or session.deleted)
+    """Tell whether the session's open transaction (if any) only read and may go on."""
+    if session.new or session.dirty or session.deleted:
+        return False
+    if not session.in_transaction():
+        return True
+    raw = session.connection().connection.dbapi_connection
+    status = getattr(getattr(raw, "info", None), "transaction_status", None)
+    return status is not None and status.name in {"IDLE", "INTRANS"}  # not failed, not lost
 
 
 def write_transaction(work: Callable[[], T], *, attempts: int = ATTEMPTS) -> T:

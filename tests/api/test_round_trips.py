@@ -61,3 +61,14 @@ def test_an_extra_statement_on_the_award_path_breaks_the_pin(caller, monkeypatch
     monkeypatch.setattr(awards_service, "_active_kinds", kinds_and_one_more)
     seen = award_trips(as_giver, recipient, "counted")
     assert len(seen) == PINNED[engine] + 1, "\n".join(seen)
+
+
+def test_a_failed_read_transaction_is_rolled_back_before_the_write(engine_app):
+    """The write may go on in the request's read transaction only while that one is sound."""
+    from sqlalchemy.exc import DBAPIError
+
+    from ledger.db import write_transaction
+
+    with pytest.raises(DBAPIError):
+        db.session.execute(text("SELECT no_such_column FROM users"))  # the transaction fails
+    assert write_transaction(lambda: db.session.execute(text("SELECT 2")).scalar()) == 2
