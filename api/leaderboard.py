@@ -13,8 +13,8 @@ from api.parsing import Blueprint
 from api.results import documents_errors
 from api.schemas.leaderboard import LeaderboardQuerySchema, LeaderboardSchema
 from ledger.clock import utcnow
-from ledger.models import DIRECTIONS
 from ledger.queries.standings import standings
+from ledger.rules import DIRECTIONS
 
 bp = Blueprint("Leaderboard", __name__, description="Leaderboards")
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from ledger.errors import (
     DuplicateRecipient,
-    InsufficientAllowance,
     PairCapReached,
     SelfAward,
     ValidationFailed,
@@ -18,6 +17,8 @@ MIN_RECIPIENTS = 1
 MAX_RECIPIENTS = 20
 MIN_MESSAGE = 10
 MAX_MESSAGE = 1000
+# How a recipient served the giver, as direction() names it.
+DIRECTIONS = ("up", "down", "lateral")
 
 
 @dataclass(frozen=True)
@@ -33,17 +34,7 @@ def check_award_shape(
     request: AwardRequest, *, max_points: int, service_kinds: Iterable[str]
 ) -> None:
     """Refuse an award whose own fields break a rule, before any row is read or locked."""
-    count = len(request.recipient_ids)
-    if not MIN_RECIPIENTS <= count <= MAX_RECIPIENTS:
-        raise ValidationFailed(
-            f"Name between {MIN_RECIPIENTS} and {MAX_RECIPIENTS} recipients; you named {count}.",
-            field="recipients",
-        )
-    if len(set(request.recipient_ids)) != count:
-        raise DuplicateRecipient(
-            "Each recipient may be named only once in an award.",
-            index=first_duplicate_index(request.recipient_ids),
-        )
+    check_recipient_count(len(request.recipient_ids))
     if request.giver_id in request.recipient_ids:
         raise SelfAward(index=request.recipient_ids.index(request.giver_id))
     if isinstance(request.points, bool) or not isinstance(request.points, int):
@@ -71,6 +62,24 @@ def check_award_shape(
         )
 
 
+def check_recipient_count(count: int) -> None:
+    """Refuse an award naming fewer or more people than an award may name."""
+    if not MIN_RECIPIENTS <= count <= MAX_RECIPIENTS:
+        raise ValidationFailed(
+            f"Name between {MIN_RECIPIENTS} and {MAX_RECIPIENTS} recipients; you named {count}.",
+            field="recipients",
+        )
+
+
+def check_named_once(recipient_ids: Sequence[int], names: Sequence[str]) -> None:
+    """Refuse an award that names one person twice (by id and by email, say)."""
+    index = first_duplicate_index(recipient_ids)
+    if index >= 0:
+        raise DuplicateRecipient(
+            f"{names[index]} is named twice; name each recipient once.", index=index
+        )
+
+
 def first_duplicate_index(values: Sequence[object]) -> int:
     seen: set[object] = set()
     for index, value in enumerate(values):
@@ -83,15 +92,6 @@ def first_duplicate_index(values: Sequence[object]) -> int:
 def award_cost(points: int, recipients: int) -> int:
     """Return what the giver pays: the points are given to each recipient."""
     return points * recipients
-
-
-def check_allowance(remaining: int, cost: int) -> None:
-    if cost > remaining:
-        raise InsufficientAllowance(
-            f"This award costs {cost} points and you have {remaining} left this period.",
-            cost=cost,
-            remaining=remaining,
-        )
 
 
 def check_pair_cap(already_given: int, points: int, cap: int | None, recipient_id: int) -> None:

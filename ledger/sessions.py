@@ -16,7 +16,7 @@ from ledger.db import db, write_transaction
 from ledger.errors import NotFound, ValidationFailed
 from ledger.models import User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
-from ledger.services.directory import hash_password
+from ledger.services.access import hash_password
 
 LINK_MAX_AGE_SECONDS = 3 * 24 * 3600
 

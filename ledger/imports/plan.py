@@ -12,7 +12,7 @@ from ledger.chat.links import SLACK_USER_ID
 from ledger.db import db
 from ledger.models import ROLES, Department, User
 from ledger.operations import Actor
-from ledger.services.directory import EMAIL
+from ledger.services.person_fields import EMAIL
 from ledger.text import text_problem
 
 TRUE = {"true", "1", "yes", "y"}

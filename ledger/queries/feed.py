@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from ledger import calendar, settings
 from ledger.db import db
 from ledger.documents import award_document
-from ledger.models import DIRECTIONS, Award, AwardLine, Period, Reversal, User
+from ledger.models import Award, AwardLine, Period, Reversal, User
+from ledger.rules import DIRECTIONS
 
 FEED_PAGE = 20
 

@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 
 from ledger.db import db
-from ledger.models import DIRECTIONS, AwardLine, Reversal, User
+from ledger.models import AwardLine, Reversal, User
+from ledger.rules import DIRECTIONS
 
 METRICS = ("points", "awards", "customers")
 

@@ -52,13 +52,13 @@ def test_an_award_over_http_makes_the_pinned_number_of_round_trips(caller):
 def test_an_extra_statement_on_the_award_path_breaks_the_pin(caller, monkeypatch):
     """Negative control: one more query inside the award makes the pinned count fail."""
     engine, as_giver, recipient = caller
-    kinds = awards_service._active_kinds
+    kinds = awards_service.active_kind_codes
 
     def kinds_and_one_more():
         db.session.execute(text("SELECT 1"))
         return kinds()
 
-    monkeypatch.setattr(awards_service, "_active_kinds", kinds_and_one_more)
+    monkeypatch.setattr(awards_service, "active_kind_codes", kinds_and_one_more)
     seen = award_trips(as_giver, recipient, "counted")
     assert len(seen) == PINNED[engine] + 1, "\n".join(seen)
 

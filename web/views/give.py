@@ -13,7 +13,7 @@ from ledger.queries.periods import award_limits
 from ledger.queries.service_kinds import service_kinds
 from ledger.services import award_points
 from web.acting import form_key, web_actor
-from web.forms import GiveForm
+from web.forms.awards import GiveForm
 from web.text import search_text
 from web.views.refusals import show_refusal
 

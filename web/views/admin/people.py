@@ -11,7 +11,8 @@ from ledger.queries.people import list_users, people_search, user_by_id, user_do
 from ledger.services.directory import create_user, deactivate_user, update_user
 from ops.edge import large_upload
 from web.acting import web_actor
-from web.forms import ImportForm, NewPersonForm, PersonEditForm, choices
+from web.forms.admin import ImportForm, NewPersonForm, PersonEditForm
+from web.forms.base import choices
 from web.guards import role_required
 from web.text import search_text
 from web.views.refusals import show_refusal
