@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ledger.errors import (
     DuplicateRecipient,
+    ManagerIneligible,
     PairCapReached,
     SelfAward,
     ValidationFailed,
@@ -17,6 +18,9 @@ MIN_RECIPIENTS = 1
 MAX_RECIPIENTS = 20
 MIN_MESSAGE = 10
 MAX_MESSAGE = 1000
+# The one bound on points per recipient: the API and web forms refuse more, and an admin may
+# set a period's own maximum (50 by default) up to it.
+MAX_POINTS_PER_RECIPIENT = 1_000_000
 # How a recipient served the giver, as direction() names it.
 DIRECTIONS = ("up", "down", "lateral")
 
@@ -116,6 +120,31 @@ def direction(
     return "lateral"
 
 
-def allowance_entitlement(base: int, boost: int, active_reports: int) -> int:
+def holds_allowance(kind: str, active: bool) -> bool:
+    """Say whether an account gets an allowance: only active people, never bots or services."""
+    return active and kind == "person"
+
+
+def allowance_entitlement(
+    base: int, boost: int, active_reports: int, *, kind: str = "person", active: bool = True
+) -> int:
     """Return the allowance granted for a period: base plus a boost per active report."""
+    if not holds_allowance(kind, active):
+        return 0
     return base + boost * active_reports
+
+
+def check_manager_eligible(name: str, kind: str, active: bool) -> None:
+    """Refuse a manager who is a bot, a service account or deactivated: they lead no one."""
+    if kind != "person":
+        raise ManagerIneligible(
+            f"{name} is a {kind} account and cannot be anyone's manager; choose a person.",
+            field="manager_id",
+            kind=kind,
+        )
+    if not active:
+        raise ManagerIneligible(
+            f"{name} is deactivated and cannot be anyone's manager; choose an active person.",
+            field="manager_id",
+            kind=kind,
+        )

@@ -47,6 +47,29 @@ def allowed_scopes(user: User) -> frozenset[str]:
     return scopes if user.active else frozenset()
 
 
+def check_on_behalf(user: User, wanted: set[str], *, creator_is_admin: bool) -> None:
+    """Refuse on-behalf unless an admin grants it, with award, to a service account; say why."""
+    if "on-behalf" not in wanted:
+        return
+    if user.kind != "service":
+        raise ValidationFailed(
+            f"The on-behalf scope is only for service accounts, and {user.name} is a "
+            f"{user.kind}: create a service account for the integration and give its token "
+            "the award and on-behalf scopes.",
+            field="scopes",
+            needs_kind="service",
+        )
+    if "award" not in wanted:
+        raise ValidationFailed(
+            "The on-behalf scope gives awards for others, so it needs the award scope too: "
+            "add award.",
+            field="scopes",
+            add_scopes=["award"],
+        )
+    if not creator_is_admin:
+        raise ValidationFailed("Only an admin may grant the on-behalf scope.", field="scopes")
+
+
 def create_token(
     user_id: int,
     *,
@@ -68,15 +91,11 @@ def create_token(
         unknown = wanted - set(SCOPES)
         if unknown or not wanted:
             raise ValidationFailed(f"Choose scopes among {', '.join(SCOPES)}.", field="scopes")
+        check_on_behalf(user, wanted, creator_is_admin=creator_is_admin)
         beyond = wanted - allowed_scopes(user)
         if beyond:
             raise ValidationFailed(
                 f"{user.name}'s role does not allow the scopes {', '.join(sorted(beyond))}.",
-                field="scopes",
-            )
-        if "on-behalf" in wanted and (not creator_is_admin or "award" not in wanted):
-            raise ValidationFailed(
-                "Only an admin may grant on-behalf, to a service account, together with award.",
                 field="scopes",
             )
         clean = (name or "").strip()

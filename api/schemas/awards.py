@@ -16,9 +16,15 @@ from api.schemas import (
     UtcDateTime,
 )
 from api.schemas.text import Text
-from ledger.rules import DIRECTIONS, MAX_MESSAGE, MAX_RECIPIENTS, MIN_MESSAGE, MIN_RECIPIENTS
+from ledger.rules import (
+    DIRECTIONS,
+    MAX_MESSAGE,
+    MAX_POINTS_PER_RECIPIENT,
+    MAX_RECIPIENTS,
+    MIN_MESSAGE,
+    MIN_RECIPIENTS,
+)
 
-MAX_POINTS = 1000  # a hard ceiling; the period's own maximum (50 by default) is a domain rule
 KIND = SERVICE_KIND
 
 
@@ -35,8 +41,11 @@ class AwardCreateSchema(StrictSchema):
     points = fields.Integer(
         strict=True,
         required=True,
-        validate=validate.Range(1, MAX_POINTS),
-        metadata={"description": "Points to each recipient, at most the period's maximum."},
+        validate=validate.Range(1, MAX_POINTS_PER_RECIPIENT),
+        metadata={
+            "description": "Points to each recipient, at most the period's maximum (which an "
+            f"admin sets, up to {MAX_POINTS_PER_RECIPIENT})."
+        },
     )
     message = Text(
         MAX_MESSAGE,

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from ledger import rules
 from ledger.chat.links import check_slack_owner, check_slack_user_id
 from ledger.db import db
 from ledger.errors import NotFound, ValidationFailed
@@ -65,9 +66,11 @@ def create_user(
                 if isinstance(manager, int)
                 else User.email == manager.strip().lower()
             )
-            manager_id = db.session.scalar(select(User.id).where(by))
-            if manager_id is None:
+            boss = db.session.scalars(select(User).where(by)).first()
+            if boss is None:
                 raise ValidationFailed(f"No manager {manager!r} in the directory.", field="manager")
+            rules.check_manager_eligible(boss.name, boss.kind, boss.active)
+            manager_id = boss.id
         if employee_number is not None:
             check_employee_number(employee_number)
         user_id = db.session.execute(
@@ -174,13 +177,15 @@ def deactivate_user(user_id: int, *, now: datetime, actor: Actor) -> OperationRe
 
 
 def check_manager(user_id: int, manager_id: int | None) -> None:
-    """Refuse a manager who is the person themselves, unknown, or one of their reports."""
+    """Refuse a manager who is oneself, unknown, not an active person, or one of one's reports."""
     if manager_id is None:
         return
     if manager_id == user_id:
         raise ValidationFailed("A person cannot be their own manager.", field="manager_id")
-    if db.session.get(User, manager_id) is None:
+    boss = db.session.get(User, manager_id)
+    if boss is None:
         raise ValidationFailed(f"No user {manager_id} to be the manager.", field="manager_id")
+    rules.check_manager_eligible(boss.name, boss.kind, boss.active)
     if manager_id in subtree(user_id):
         raise ValidationFailed(
             "That manager reports to this person: the chart would have a cycle.",
@@ -208,7 +213,8 @@ def _validated(user: User, changes: Mapping[str, Any]) -> dict[str, Any]:
     if "department" in changes:
         department = changes["department"]
         values["department_id"] = ensure_department(department) if department else None
-    if "manager_id" in changes:
+    if "manager_id" in changes and changes["manager_id"] != user.manager_id:
+        # Only a new manager is checked: a form sent back unchanged keeps a manager who left.
         check_manager(user.id, changes["manager_id"])
         values["manager_id"] = changes["manager_id"]
     if "role" in changes:

@@ -5,6 +5,7 @@ import pytest
 from ledger import calendar, rules
 from ledger.errors import (
     DuplicateRecipient,
+    ManagerIneligible,
     PairCapReached,
     SelfAward,
     ValidationFailed,
@@ -106,6 +107,22 @@ def test_direction_follows_the_management_chain(recipient_chain, giver_chain, ex
 def test_the_allowance_is_base_plus_a_boost_per_active_report():
     assert rules.allowance_entitlement(100, 10, 0) == 100
     assert rules.allowance_entitlement(100, 10, 7) == 170
+
+
+@pytest.mark.parametrize(
+    ("kind", "active", "holds"),
+    [("person", True, True), ("person", False, False), ("bot", True, False),
+     ("service", True, False)],
+)  # fmt: skip
+def test_only_an_active_person_holds_an_allowance_or_may_manage(kind, active, holds):
+    assert rules.holds_allowance(kind, active) is holds
+    assert (rules.allowance_entitlement(100, 10, 3, kind=kind, active=active) > 0) is holds
+    if holds:
+        rules.check_manager_eligible("Ann", kind, active)
+    else:
+        with pytest.raises(ManagerIneligible, match="cannot be anyone's manager") as refused:
+            rules.check_manager_eligible("Ann", kind, active)
+        assert refused.value.details["field"] == "manager_id"
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from ledger import rules
 from ledger.services.allowances import MAX_REASON as MAX_TOP_UP_REASON
 from ledger.services.allowances import MAX_TOP_UP
 from web.forms.base import WHOLE, NonceForm, choices
@@ -46,7 +47,10 @@ class PolicyForm(TextForm):
     )
     max_points_per_recipient = IntegerField(
         "Most points per recipient in one award",
-        validators=[InputRequired(WHOLE), NumberRange(min=1, max=1_000_000)],
+        validators=[
+            InputRequired(WHOLE),
+            NumberRange(min=1, max=rules.MAX_POINTS_PER_RECIPIENT),
+        ],
     )
     pair_cap = IntegerField(
         "Most points one person may give another per period (empty: no cap)",

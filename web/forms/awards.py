@@ -22,6 +22,10 @@ class GiveForm(NonceForm):
         validators=[
             InputRequired("Enter how many points each person gets."),
             NumberRange(min=1, message="Give at least 1 point to each person."),
+            NumberRange(
+                max=rules.MAX_POINTS_PER_RECIPIENT,
+                message=f"Give at most {rules.MAX_POINTS_PER_RECIPIENT} points to each person.",
+            ),
         ],
     )
     service_kind = RadioField(

@@ -21,9 +21,14 @@ bp = Blueprint("admin_people", __name__, url_prefix="/admin/people")
 MAX_ID = 2**31 - 1
 
 
-def _manager_choices(excluding: int | None = None):
+def _manager_choices(excluding: int | None = None, current: dict | None = None):
+    """Offer active people only; a manager who has since left stays listed so a save keeps them."""
     people = [p for p in people_search() if p["id"] != excluding]
-    return choices([(0, "No manager")] + [(p["id"], f"{p['name']} ({p['email']})") for p in people])
+    pairs = [(p["id"], f"{p['name']} ({p['email']})") for p in people]
+    if current is not None and current["id"] not in {p["id"] for p in people}:
+        label = f"{current['name']} ({current['email']}, not an active person)"
+        pairs.insert(0, (current["id"], label))
+    return choices([(0, "No manager"), *pairs])
 
 
 @bp.get("/")
@@ -83,7 +88,7 @@ def edit(user_id: int):
             "manager_id": person["manager"]["id"] if person["manager"] else 0,
         }
     )
-    form.manager_id.choices = _manager_choices(excluding=user_id)
+    form.manager_id.choices = _manager_choices(excluding=user_id, current=person["manager"])
     if form.validate_on_submit():
         changes = {name: form[name].data for name in ("name", "email", "role")}
         changes["department"] = form.department.data or None
