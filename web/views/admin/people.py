@@ -49,7 +49,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("admin")
 def new():
-    form = NewPersonForm()
+    form = NewPersonForm(kind=request.args.get("kind", "person"))
     form.manager_id.choices = _manager_choices()
     if form.validate_on_submit():
         manager = user_by_id(form.manager_id.data) if form.manager_id.data else None
@@ -60,6 +60,7 @@ def new():
                 department=form.department.data or None,
                 manager=manager.email if manager else None,
                 role=form.role.data,
+                kind=form.kind.data,
                 password=form.password.data or None,
                 employee_number=form.employee_number.data or None,
                 now=clock.utcnow(),
@@ -110,6 +111,10 @@ def edit(user_id: int):
 @role_required("admin")
 def set_active(user_id: int):
     activate = request.form.get("active") == "1"
+    if not activate and request.form.get("confirm") != "yes":
+        # One stray click must not end someone's access: the form asks for a tick first.
+        flash("Nothing changed: tick “Yes, deactivate” to confirm.", "error")
+        return redirect(url_for(".edit", user_id=user_id))
     try:
         if activate:
             update_user(user_id, {"active": True}, now=clock.utcnow(), actor=web_actor())
