@@ -9,7 +9,14 @@ from flask_login import current_user
 
 from ledger import calendar, clock, settings
 from ledger.bonus.money import major_units, minor_units
-from ledger.bonus.queries import PAYROLL_COLUMNS, get_run, list_runs, payroll, visible_run
+from ledger.bonus.queries import (
+    PAYROLL_COLUMNS,
+    get_run,
+    list_runs,
+    payroll,
+    visible_run,
+    without_hr_number,
+)
 from ledger.bonus.rules import Rule
 from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
 from ledger.errors import LedgerError
@@ -50,8 +57,12 @@ def show(run_id: int):
     forms["commit"].version.data = run.get("version")
     # Pairs and rings trading points in the run's window, beside the people concerned.
     window = Window(*(datetime.fromisoformat(run[bound]) for bound in ("since", "until")))
+    people = [line["user"]["id"] for line in run["lines"] if line["amount_cents"] > 0]
     trading = flags_by_person(window, [line["user"]["id"] for line in run["lines"]])
-    return render_template("bonus/show.html", run=run, forms=forms, trading=trading)
+    unnumbered = without_hr_number(people)
+    return render_template(
+        "bonus/show.html", run=run, forms=forms, trading=trading, unnumbered=unnumbered
+    )
 
 
 @bp.post("/<int:run_id>/<any(commit, void, paid):verb>")
