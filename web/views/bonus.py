@@ -28,6 +28,7 @@ from web.acting import form_key, web_actor
 from web.forms.base import NonceForm, choices
 from web.forms.bonus import ConfirmForm, RunForm
 from web.guards import role_required
+from web.scopes import scope_label
 from web.views.refusals import show_refusal
 
 bp = Blueprint("bonus", __name__, url_prefix="/bonus")
@@ -113,11 +114,11 @@ def _nonce_form(form_class):
 
 def _run_form() -> RunForm:
     form = RunForm()
-    scopes = [(f"team:{current_user.id}", "My whole team")]
+    scopes = [f"team:{current_user.id}"]
     if current_user.role == "admin":
-        scopes.append(("company", "The whole company"))
-        scopes += [(f"department:{d['id']}", f"Department: {d['name']}") for d in departments()]
-    form.scope.choices = choices(scopes)
+        scopes.append("company")
+        scopes += [f"department:{d['id']}" for d in departments()]
+    form.scope.choices = choices([(scope, scope_label(scope)) for scope in scopes])
     if request.method == "GET":
         today = calendar.local_date(clock.utcnow(), settings.timezone())
         form.until.data = today.replace(day=1) - timedelta(days=1)
