@@ -7,19 +7,26 @@ HOST := 127.0.0.1
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 export FLASK_APP := wsgi
 
-.PHONY: run install install-test test test-fast lint format screenshots bench guarantees clean
+.PHONY: run install install-test test test-fast lint format screenshots bench bench-quick guarantees clean
+
+# pip's output (hundreds of setuptools warnings) goes to $(PIPLOG); it is shown only when pip
+# fails, so `make run` shows the login banner, not an install log.
+PIPLOG := $(VENV)/pip.log
+PIP_QUIET = > $(PIPLOG) 2>&1 || { cat $(PIPLOG); echo "pip failed; its output is above and in $(PIPLOG)" >&2; exit 1; }
 
 $(VENV)/.installed: setup.cfg pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored: it is neither" || true
-	$(BIN)/pip install --quiet -e . 2>&1 | grep -v "is ignored: it is neither" || true
-	$(BIN)/python -c "import flask, flask_smorest, psycopg" 
-	touch $@
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing Baton into $(VENV) (pip's output: $(PIPLOG))"
+	@$(BIN)/pip install --upgrade pip $(PIP_QUIET)
+	@$(BIN)/pip install -e . $(PIP_QUIET)
+	@$(BIN)/python -c "import flask, flask_smorest, psycopg"
+	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[dev]' 2>&1 | grep -v "is ignored: it is neither" || true
-	$(BIN)/python -c "import pytest, xdist, pytest_timeout, hypothesis, schemathesis, playwright"
-	touch $@
+	@echo "Installing the test tools into $(VENV) (pip's output: $(PIPLOG))"
+	@$(BIN)/pip install -e '.[dev]' $(PIP_QUIET)
+	@$(BIN)/python -c "import pytest, xdist, pytest_timeout, hypothesis, schemathesis, playwright"
+	@touch $@
 
 install: $(VENV)/.installed
 
@@ -67,8 +74,14 @@ screenshots:
 	mkdir -p docs/screenshots
 	cp build/screenshots/*.png docs/screenshots/
 
+# Benchmarks (issue 11), not tests: each figure beside a baseline from the same run; the table
+# is printed and written to build/bench.json. Needs wrk (apt-get install -y wrk) and pgbench;
+# PostgreSQL from BATON_BENCH_POSTGRES_URL (default the local server). See docs/PERFORMANCE.md.
 bench: install-test
-	$(BIN)/python -m bench.award_path
+	$(BIN)/python -m bench.run
+
+bench-quick: install-test
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

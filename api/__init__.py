@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         awards,
         balances,
         bonus_runs,
+        insights,
         leaderboard,
         ledger_admin,
         limits,
@@ -54,3 +55,4 @@ def init_app(app: Flask) -> None:
     rest.register_blueprint(bonus_runs.bp, url_prefix="/api/v1")
     rest.register_blueprint(webhooks.bp, url_prefix="/api/v1")
     rest.register_blueprint(audit.bp, url_prefix="/api/v1")
+    rest.register_blueprint(insights.bp, url_prefix="/api/v1")

@@ -13,8 +13,8 @@ from api.parsing import Blueprint
 from api.results import documents_errors
 from api.schemas.leaderboard import LeaderboardQuerySchema, LeaderboardSchema
 from ledger.clock import utcnow
-from ledger.models import DIRECTIONS
 from ledger.queries.standings import standings
+from ledger.rules import DIRECTIONS
 
 bp = Blueprint("Leaderboard", __name__, description="Leaderboards")
 
@@ -32,6 +32,9 @@ class Leaderboard(MethodView):
     @documents_errors(bp, 401, 403, 404)
     def get(self, args):
         """Rank people by points, awards or customers; ties share a rank ("1224")."""
+        csv = csv_requested()
+        start = None if csv else decode_cursor(args.get("cursor"), offset=int)
+        offset = start["offset"] if start else 0
         ranked = standings(
             principal().user,
             now=utcnow(),
@@ -44,16 +47,16 @@ class Leaderboard(MethodView):
             direction=args.get("direction"),
             service_kind=args.get("service_kind"),
             by_direction=args.get("by_direction"),
+            offset=offset,
+            limit=None if csv else args["limit"] + 1,  # one more row tells whether a page follows
         )
         rows = ranked.rows
-        if csv_requested():
+        if csv:
             return csv_response(*_csv(rows, ranked.by_direction), "leaderboard.csv")
-        start = decode_cursor(args.get("cursor"), offset=int)
-        offset = start["offset"] if start else 0
         end = offset + args["limit"]
         return {
-            "items": rows[offset:end],
-            "next_cursor": encode_cursor({"offset": end}) if len(rows) > end else None,
+            "items": rows[: args["limit"]],
+            "next_cursor": encode_cursor({"offset": end}) if len(rows) > args["limit"] else None,
             "since": ranked.window.since,
             "until": ranked.window.until,
         }

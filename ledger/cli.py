@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 
 from ledger.clock import utcnow
 from ledger.config import is_production
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, ValidationFailed
 from ledger.operations import Actor
 
 ledger_cli = AppGroup("ledger", help="Manage the Baton ledger.")
@@ -224,16 +224,31 @@ def create_token_command(email, scopes, name, expires_days) -> None:
     """Create an API token for EMAIL and print only the token (shown once)."""
     from ledger.tokens import create_token
 
-    raw, _ = create_token(
-        _person(email).id,
-        name=name,
-        scopes=list(scopes),
-        expires_days=expires_days,
-        now=utcnow(),
-        actor=CLI_ACTOR,
-        creator_is_admin=True,
-    )
+    try:
+        raw, _ = create_token(
+            _person(email).id,
+            name=name,
+            scopes=list(scopes),
+            expires_days=expires_days,
+            now=utcnow(),
+            actor=CLI_ACTOR,
+            creator_is_admin=True,
+        )
+    except ValidationFailed as refusal:
+        raise click.ClickException(refusal.message + _token_hint(refusal.details)) from refusal
     click.echo(raw)
+
+
+def _token_hint(details: dict) -> str:
+    """Say which options fix a refused token, in the CLI's own words."""
+    if details.get("needs_kind") == "service":
+        return (
+            "\nCreate one with: flask --app wsgi ledger create-user EMAIL --name NAME "
+            "--kind service\nthen: flask --app wsgi ledger create-token EMAIL "
+            "--scope award --scope on-behalf"
+        )
+    missing = details.get("add_scopes") or []
+    return "".join(f"\nAdd --scope {scope}." for scope in missing)
 
 
 @ledger_cli.command("deactivate-user")

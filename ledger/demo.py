@@ -151,7 +151,8 @@ def seed_demo(*, now: datetime, days: int = 60, seed: int = 2026) -> dict:
             now=start,
             actor=actor,
         )
-    awards = _seed_awards(emails, start=start, now=now, seed=seed, actor=actor)
+    awards = _plant_ring(emails, now=now, actor=actor)
+    awards += _seed_awards(emails, start=start, now=now, seed=seed, actor=actor)
     closed = close_period(None, now=now, actor=actor)
     _history_is_not_news(now)
     return {
@@ -168,6 +169,30 @@ def demo_email(name: str) -> str:
         name.lower().replace("á", "a").replace("í", "i").replace("é", "e").replace(" ", ".")
     )
     return f"{ascii_name}@{DEMO_DOMAIN}"
+
+
+# Three of Omar's people who pass points round (Kwame → Arjun → Ines → Kwame) in the last
+# weeks: the Insights pages flag the ring, and bonus-run previews mark the three. Planted
+# before the random history, so that no spent allowance can leave it out.
+RING = ("Kwame Asante", "Arjun Mehta", "Ines Duarte")
+RING_MESSAGE = "Thanks again for your help this week, you are the best colleague."
+
+
+def _plant_ring(emails, *, now, actor) -> int:
+    count = 0
+    for days_ago in (20, 12, 5):
+        for giver, recipient in zip(RING, RING[1:] + RING[:1], strict=True):
+            award_points(
+                giver=emails[giver],
+                recipients=[emails[recipient]],
+                points=25,
+                message=RING_MESSAGE,
+                service_kind="need",
+                now=now - timedelta(days=days_ago, hours=-RING.index(giver)),
+                actor=actor,
+            )
+            count += 1
+    return count
 
 
 def _seed_awards(emails, *, start, now, seed, actor) -> int:

@@ -125,6 +125,11 @@ class EmptyRun(LedgerError):
     default_message = "No one in scope has points to convert in this window."
 
 
+class ManagerIneligible(LedgerError):
+    code = "manager_ineligible"
+    default_message = "Only an active person can be someone's manager."
+
+
 class CannotChangeSelf(LedgerError):
     code = "cannot_change_self"
     default_message = "You cannot deactivate or demote yourself or the last admin."
@@ -186,6 +191,7 @@ HTTP_STATUS: dict[str, int] = {
     "empty_run": 422,
     "idempotency_key_reused": 422,
     "cannot_change_self": 422,
+    "manager_ineligible": 422,
     "import_refused": 422,
     "version_required": 428,
     "rate_limited": 429,

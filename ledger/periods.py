@@ -80,9 +80,16 @@ def active_reports(user_id: int) -> int:
 
 
 def entitlement(user_id: int, period: Period) -> int:
-    """Return the allowance the person is granted for the period."""
+    """Return the allowance the person is granted for the period (none for bots or leavers)."""
+    kind, active = db.session.execute(
+        select(User.kind, User.active).where(User.id == user_id)
+    ).one()
     return rules.allowance_entitlement(
-        period.base_allowance, period.manager_boost, active_reports(user_id)
+        period.base_allowance,
+        period.manager_boost,
+        active_reports(user_id),
+        kind=kind,
+        active=active,
     )
 
 

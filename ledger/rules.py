@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ledger.errors import (
     DuplicateRecipient,
-    InsufficientAllowance,
+    ManagerIneligible,
     PairCapReached,
     SelfAward,
     ValidationFailed,
@@ -18,6 +18,11 @@ MIN_RECIPIENTS = 1
 MAX_RECIPIENTS = 20
 MIN_MESSAGE = 10
 MAX_MESSAGE = 1000
+# The one bound on points per recipient: the API and web forms refuse more, and an admin may
+# set a period's own maximum (50 by default) up to it.
+MAX_POINTS_PER_RECIPIENT = 1_000_000
+# How a recipient served the giver, as direction() names it.
+DIRECTIONS = ("up", "down", "lateral")
 
 
 @dataclass(frozen=True)
@@ -33,17 +38,7 @@ def check_award_shape(
     request: AwardRequest, *, max_points: int, service_kinds: Iterable[str]
 ) -> None:
     """Refuse an award whose own fields break a rule, before any row is read or locked."""
-    count = len(request.recipient_ids)
-    if not MIN_RECIPIENTS <= count <= MAX_RECIPIENTS:
-        raise ValidationFailed(
-            f"Name between {MIN_RECIPIENTS} and {MAX_RECIPIENTS} recipients; you named {count}.",
-            field="recipients",
-        )
-    if len(set(request.recipient_ids)) != count:
-        raise DuplicateRecipient(
-            "Each recipient may be named only once in an award.",
-            index=first_duplicate_index(request.recipient_ids),
-        )
+    check_recipient_count(len(request.recipient_ids))
     if request.giver_id in request.recipient_ids:
         raise SelfAward(index=request.recipient_ids.index(request.giver_id))
     if isinstance(request.points, bool) or not isinstance(request.points, int):
@@ -71,6 +66,24 @@ def check_award_shape(
         )
 
 
+def check_recipient_count(count: int) -> None:
+    """Refuse an award naming fewer or more people than an award may name."""
+    if not MIN_RECIPIENTS <= count <= MAX_RECIPIENTS:
+        raise ValidationFailed(
+            f"Name between {MIN_RECIPIENTS} and {MAX_RECIPIENTS} recipients; you named {count}.",
+            field="recipients",
+        )
+
+
+def check_named_once(recipient_ids: Sequence[int], names: Sequence[str]) -> None:
+    """Refuse an award that names one person twice (by id and by email, say)."""
+    index = first_duplicate_index(recipient_ids)
+    if index >= 0:
+        raise DuplicateRecipient(
+            f"{names[index]} is named twice; name each recipient once.", index=index
+        )
+
+
 def first_duplicate_index(values: Sequence[object]) -> int:
     seen: set[object] = set()
     for index, value in enumerate(values):
@@ -83,15 +96,6 @@ def first_duplicate_index(values: Sequence[object]) -> int:
 def award_cost(points: int, recipients: int) -> int:
     """Return what the giver pays: the points are given to each recipient."""
     return points * recipients
-
-
-def check_allowance(remaining: int, cost: int) -> None:
-    if cost > remaining:
-        raise InsufficientAllowance(
-            f"This award costs {cost} points and you have {remaining} left this period.",
-            cost=cost,
-            remaining=remaining,
-        )
 
 
 def check_pair_cap(already_given: int, points: int, cap: int | None, recipient_id: int) -> None:
@@ -116,6 +120,31 @@ def direction(
     return "lateral"
 
 
-def allowance_entitlement(base: int, boost: int, active_reports: int) -> int:
+def holds_allowance(kind: str, active: bool) -> bool:
+    """Say whether an account gets an allowance: only active people, never bots or services."""
+    return active and kind == "person"
+
+
+def allowance_entitlement(
+    base: int, boost: int, active_reports: int, *, kind: str = "person", active: bool = True
+) -> int:
     """Return the allowance granted for a period: base plus a boost per active report."""
+    if not holds_allowance(kind, active):
+        return 0
     return base + boost * active_reports
+
+
+def check_manager_eligible(name: str, kind: str, active: bool) -> None:
+    """Refuse a manager who is a bot, a service account or deactivated: they lead no one."""
+    if kind != "person":
+        raise ManagerIneligible(
+            f"{name} is a {kind} account and cannot be anyone's manager; choose a person.",
+            field="manager_id",
+            kind=kind,
+        )
+    if not active:
+        raise ManagerIneligible(
+            f"{name} is deactivated and cannot be anyone's manager; choose an active person.",
+            field="manager_id",
+            kind=kind,
+        )

@@ -13,7 +13,7 @@ from ledger.db import db, write_transaction
 from ledger.errors import NotFound, ValidationFailed
 from ledger.models import PasswordLink, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
-from ledger.services.directory import hash_password
+from ledger.services.access import hash_password
 
 # Checked against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")

@@ -30,6 +30,7 @@ class TokenPrincipal:
     user_id: int
     token_id: int
     scopes: frozenset[str]
+    user: User | None = None  # loaded by the same statement as the token (one lookup)
 
 
 def token_hash(raw: str) -> str:
@@ -44,6 +45,29 @@ def allowed_scopes(user: User) -> frozenset[str]:
     if user.kind == "bot":
         scopes = scopes & {"read"}
     return scopes if user.active else frozenset()
+
+
+def check_on_behalf(user: User, wanted: set[str], *, creator_is_admin: bool) -> None:
+    """Refuse on-behalf unless an admin grants it, with award, to a service account; say why."""
+    if "on-behalf" not in wanted:
+        return
+    if user.kind != "service":
+        raise ValidationFailed(
+            f"The on-behalf scope is only for service accounts, and {user.name} is a "
+            f"{user.kind}: create a service account for the integration and give its token "
+            "the award and on-behalf scopes.",
+            field="scopes",
+            needs_kind="service",
+        )
+    if "award" not in wanted:
+        raise ValidationFailed(
+            "The on-behalf scope gives awards for others, so it needs the award scope too: "
+            "add award.",
+            field="scopes",
+            add_scopes=["award"],
+        )
+    if not creator_is_admin:
+        raise ValidationFailed("Only an admin may grant the on-behalf scope.", field="scopes")
 
 
 def create_token(
@@ -67,15 +91,11 @@ def create_token(
         unknown = wanted - set(SCOPES)
         if unknown or not wanted:
             raise ValidationFailed(f"Choose scopes among {', '.join(SCOPES)}.", field="scopes")
+        check_on_behalf(user, wanted, creator_is_admin=creator_is_admin)
         beyond = wanted - allowed_scopes(user)
         if beyond:
             raise ValidationFailed(
                 f"{user.name}'s role does not allow the scopes {', '.join(sorted(beyond))}.",
-                field="scopes",
-            )
-        if "on-behalf" in wanted and (not creator_is_admin or "award" not in wanted):
-            raise ValidationFailed(
-                "Only an admin may grant on-behalf, to a service account, together with award.",
                 field="scopes",
             )
         clean = (name or "").strip()
@@ -127,7 +147,7 @@ def authenticate_token(raw: str, *, now: datetime) -> TokenPrincipal | None:
     if not token.user.active:
         return None
     principal = TokenPrincipal(
-        token.user_id, token.id, token.scope_set & allowed_scopes(token.user)
+        token.user_id, token.id, token.scope_set & allowed_scopes(token.user), token.user
     )
     if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
         _touch(token.id, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import UTC, datetime
 
 from flask import Flask
@@ -12,6 +13,8 @@ from ledger.operations import Actor
 NOW = datetime(2026, 11, 16, 12, 0, tzinfo=UTC)
 ADMIN_ACTOR = Actor(None, request_id="test")
 _counter = itertools.count(1)
+# Parallel xdist workers share one Redis: each process counts its rate limits under its own keys.
+PROCESS_KEY_PREFIX = f"test-{uuid.uuid4().hex}"
 
 
 def make_app(url: str, **overrides) -> Flask:
@@ -28,6 +31,7 @@ def make_app(url: str, **overrides) -> Flask:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # scrypt costs ~100 ms a hash
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",  # explicit, as the production profile requires
+        "BATON_RATELIMIT_KEY_PREFIX": PROCESS_KEY_PREFIX,
         "BATON_TIMEZONE": "UTC",
         # Mail tests switch it on (tests/mail); elsewhere workers would log a mail per award.
         "BATON_MAIL_NOTIFICATIONS": "0",

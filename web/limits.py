@@ -17,7 +17,8 @@ def init_app(app: Flask) -> None:
         storage_uri=app.config["RATELIMIT_STORAGE_URI"],
         default_limits=[],
         headers_enabled=True,
-        key_prefix="baton-web",
+        # As the API's limiter: deployments (and test processes) sharing one Redis keep apart.
+        key_prefix=f"{app.config.get('BATON_RATELIMIT_KEY_PREFIX', 'baton')}-web",
     )
     limiter.init_app(app)
     app.extensions[EXTENSION] = limiter

@@ -16,10 +16,15 @@ from api.schemas import (
     UtcDateTime,
 )
 from api.schemas.text import Text
-from ledger.rules import MAX_MESSAGE, MIN_MESSAGE
+from ledger.rules import (
+    DIRECTIONS,
+    MAX_MESSAGE,
+    MAX_POINTS_PER_RECIPIENT,
+    MAX_RECIPIENTS,
+    MIN_MESSAGE,
+    MIN_RECIPIENTS,
+)
 
-MAX_POINTS = 1000  # a hard ceiling; the period's own maximum (50 by default) is a domain rule
-DIRECTIONS = ["up", "down", "lateral"]
 KIND = SERVICE_KIND
 
 
@@ -27,14 +32,20 @@ class AwardCreateSchema(StrictSchema):
     recipients = fields.List(
         UserRefField(),
         required=True,
-        validate=validate.Length(1, 20),
-        metadata={"description": "1 to 20 people, each by id or email, each once."},
+        validate=validate.Length(MIN_RECIPIENTS, MAX_RECIPIENTS),
+        metadata={
+            "description": f"{MIN_RECIPIENTS} to {MAX_RECIPIENTS} people, "
+            "each by id or email, each once."
+        },
     )
     points = fields.Integer(
         strict=True,
         required=True,
-        validate=validate.Range(1, MAX_POINTS),
-        metadata={"description": "Points to each recipient, at most the period's maximum."},
+        validate=validate.Range(1, MAX_POINTS_PER_RECIPIENT),
+        metadata={
+            "description": "Points to each recipient, at most the period's maximum (which an "
+            f"admin sets, up to {MAX_POINTS_PER_RECIPIENT})."
+        },
     )
     message = Text(
         MAX_MESSAGE,

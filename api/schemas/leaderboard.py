@@ -6,8 +6,9 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.schemas import CsvListQuerySchema, DateOrDateTime, UserRefSchema, UtcDateTime
-from api.schemas.awards import DIRECTIONS, KIND
+from api.schemas.awards import KIND
 from api.schemas.balances import PERIOD_PATTERN
+from ledger.rules import DIRECTIONS
 
 SCOPE_PATTERN = r"^(company|department(:[0-9]{1,10})?|team(:[0-9]{1,10})?)$"
 

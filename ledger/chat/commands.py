@@ -6,16 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from ledger.chat import grammar
 from ledger.chat.links import offer_link
 from ledger.chat.people import person_for_slack, resolve_mentions
-from ledger.db import db
 from ledger.errors import LedgerError, ValidationFailed
-from ledger.models import ServiceKind
 from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.balances import balances
+from ledger.queries.service_kinds import active_kind_codes
 from ledger.services.awards import award_points
 
 
@@ -34,9 +31,13 @@ def run_command(chat: ChatRequest, *, now: datetime) -> dict[str, Any]:
     """Read and carry out one command; return what to answer (`type` says which answer)."""
     command = grammar.parse(chat.text)
     if isinstance(command, grammar.Help):
-        return {"type": "help", "service_kinds": _kinds()}
+        return {"type": "help", "service_kinds": active_kind_codes()}
     if isinstance(command, grammar.Unreadable):
-        return {"type": "unreadable", "reason": command.reason, "service_kinds": _kinds()}
+        return {
+            "type": "unreadable",
+            "reason": command.reason,
+            "service_kinds": active_kind_codes(),
+        }
     person = person_for_slack(chat.user_id)
     if person is None:
         token, _ = offer_link(chat.user_id, team_id=chat.team_id, handle=chat.user_name, now=now)
@@ -73,18 +74,10 @@ def _give(command: grammar.Give, chat: ChatRequest, giver_id: int, now: datetime
     except LedgerError as error:
         answer = _refused(error)
         if error.code == "validation_error" and error.details.get("field") == "service_kind":
-            answer["service_kinds"] = _kinds()
+            answer["service_kinds"] = active_kind_codes()
         return answer
     return {"type": "awarded", "award": result.document, "replayed": result.replayed}
 
 
 def _refused(error: LedgerError, code: str | None = None) -> dict[str, Any]:
     return {"type": "refused", "code": code or error.code, "message": error.message}
-
-
-def _kinds() -> list[str]:
-    return list(
-        db.session.scalars(
-            select(ServiceKind.code).where(ServiceKind.active.is_(True)).order_by(ServiceKind.id)
-        )
-    )

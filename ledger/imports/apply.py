@@ -11,7 +11,7 @@ from ledger.db import db
 from ledger.imports.plan import Plan
 from ledger.models import Account, Department, User
 from ledger.queries.people import user_document
-from ledger.services.directory import end_access
+from ledger.services.access import end_access
 
 
 def apply_plan(ctx, plan: Plan, now: datetime) -> None:

@@ -10,9 +10,15 @@ from sqlalchemy import select
 
 from ledger.chat.links import SLACK_USER_ID
 from ledger.db import db
+from ledger.imports.checks import (
+    check_admins,
+    check_cycles,
+    check_manager_eligibility,
+    check_numbers,
+)
 from ledger.models import ROLES, Department, User
 from ledger.operations import Actor
-from ledger.services.directory import EMAIL
+from ledger.services.person_fields import EMAIL
 from ledger.text import text_problem
 
 TRUE = {"true", "1", "yes", "y"}
@@ -74,6 +80,7 @@ def make_plan(rows: Sequence[tuple[int, Mapping[str, Any]]], actor: Actor) -> Pl
                 User.department_id,
                 User.manager_id,
                 User.role,
+                User.kind,
                 User.employee_number,
                 User.slack_user_id,
                 User.slack_handle,
@@ -107,8 +114,8 @@ def make_plan(rows: Sequence[tuple[int, Mapping[str, Any]]], actor: Actor) -> Pl
                 plan.fail(f"Slack id {slack} is also at row {slack_ids[slack]}.")
             slack_ids[slack] = plan.row
     in_file = {plan.email: plan for plan in plans if plan.email and seen[plan.email] == plan.row}
-    _check_numbers(plans, in_file, existing)
-    _check_numbers(plans, in_file, existing, "slack_user_id", "Slack id")
+    check_numbers(plans, in_file, existing)
+    check_numbers(plans, in_file, existing, "slack_user_id", "Slack id")
     managers = {email: email_by_id.get(row.manager_id) for email, row in existing.items()}
     for plan in plans:
         boss = plan.values.get("manager_email")
@@ -117,8 +124,9 @@ def make_plan(rows: Sequence[tuple[int, Mapping[str, Any]]], actor: Actor) -> Pl
         if boss is not None and boss not in in_file and boss not in existing:
             plan.fail(f"Unknown manager {boss}: not in the file nor in the directory.")
         managers[plan.email] = boss
-    _check_cycles(plans, managers)
-    _check_admins(plans, existing, email_by_id.get(actor.user_id))
+    check_cycles(plans, managers)
+    check_manager_eligibility(plans, in_file, existing, email_by_id)
+    check_admins(plans, existing, email_by_id.get(actor.user_id))
     for plan in plans:
         if plan.status != "error":
             _decide(plan, existing.get(plan.email), managers, email_by_id, department_names)
@@ -189,67 +197,6 @@ def _parse(number: int, raw: Mapping[str, Any]) -> RowPlan:
     if plan.reason is None:
         plan.status = "pending"
     return plan
-
-
-def _check_numbers(plans, in_file, existing, column="employee_number", label="Employee number"):
-    """Refuse a unique value (employee number, Slack id) that someone else keeps after it."""
-    holders = {
-        getattr(row, column): email for email, row in existing.items() if getattr(row, column)
-    }
-    for plan in plans:
-        number = plan.values.get(column)
-        holder = holders.get(number) if number else None
-        if plan.status == "error" or holder is None or holder == plan.email:
-            continue
-        other = in_file.get(holder)
-        released = other is not None and other.values.get(column) not in {None, number}
-        if not released:
-            plan.fail(f"{label} {number} already belongs to {holder}.")
-
-
-def _check_cycles(plans, managers: dict[str, str | None]) -> None:
-    """Refuse rows whose final management chain loops back on itself."""
-    state: dict[str, int] = {}  # 1: on the current walk, 2: known to end at the top
-    on_cycle: dict[str, list[str]] = {}
-    for start in managers:
-        path: list[str] = []
-        node: str | None = start
-        while node is not None and state.get(node) is None:
-            state[node] = 1
-            path.append(node)
-            node = managers.get(node)
-        if node is not None and state.get(node) == 1:
-            loop = path[path.index(node) :]
-            for member in loop:
-                on_cycle[member] = loop
-        for member in path:
-            state[member] = 2
-    for plan in plans:
-        loop = on_cycle.get(plan.email) if plan.email else None
-        if loop and plan.status != "error":
-            chain = " → ".join([*loop, loop[0]])
-            plan.fail(f"The management chain {chain} is a cycle.")
-
-
-def _check_admins(plans, existing, actor_email: str | None) -> None:
-    """Refuse to demote or deactivate the importer, or to leave no active admin."""
-    final = {email: (row.role, row.active) for email, row in existing.items()}
-    losing = []
-    for plan in plans:
-        if plan.status == "error":
-            continue
-        before = final.get(plan.email, ("employee", True))
-        role = plan.values["role"] or before[0]
-        active = before[1] if plan.values["active"] is None else plan.values["active"]
-        final[plan.email] = (role, active)
-        if before == ("admin", True) and (role, active) != ("admin", True):
-            if plan.email == actor_email:
-                plan.fail("You cannot demote or deactivate yourself; ask another admin.")
-            losing.append(plan)
-    had_admin = any(row.role == "admin" and row.active for row in existing.values())
-    if had_admin and not any(state == ("admin", True) for state in final.values()):
-        for plan in losing:
-            plan.fail("This would leave no active admin; appoint another first.")
 
 
 def _decide(plan: RowPlan, current, managers, email_by_id, department_names) -> None:

@@ -19,9 +19,9 @@ from ledger.calendar import local_date, local_midnight
 from ledger.db import db, upsert, write_transaction
 from ledger.models import Award, AwardLine, OutboxEvent, Reversal, User
 from ledger.queries.balances import balances
+from ledger.rules import DIRECTIONS
 
 TYPE = "digest.weekly"
-DIRECTIONS = ("up", "down", "lateral")
 
 
 def week_key(day: date) -> str:

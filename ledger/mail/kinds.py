@@ -90,7 +90,8 @@ def digest_who(data: dict) -> list[tuple[int, str | None]]:
 
 
 def digest_what(data: dict, person: User, payload: dict) -> Mail:
-    from ledger.mail.digest import DIRECTIONS, digest_for
+    from ledger.mail.digest import digest_for
+    from ledger.rules import DIRECTIONS
 
     digest = digest_for(person.id, data, clock.utcnow())
     subject = say("digest.subject", week=data["week"])

@@ -1,7 +1,7 @@
 """Every table of the ledger, importable from one place."""
 
 from ledger.models.audit import AuditEvent, Seal
-from ledger.models.awards import DIRECTIONS, Award, AwardLine, Reversal, ServiceKind
+from ledger.models.awards import Award, AwardLine, Reversal, ServiceKind
 from ledger.models.bonus import BonusRun, BonusRunLine, Conversion
 from ledger.models.chain import TransferSeal
 from ledger.models.identity import LINK_PURPOSES, PasswordLink
@@ -39,7 +39,6 @@ __all__ = [
     "ACCOUNT_KINDS",
     "APPEND_ONLY_TABLES",
     "DELIVERY_STATUSES",
-    "DIRECTIONS",
     "LINK_PURPOSES",
     "NOTICE_KINDS",
     "ROLES",

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ledger.db import db
 from ledger.models.types import UTCDateTime
 
-DIRECTIONS = ("up", "down", "lateral")
-
 
 class ServiceKind(db.Model):
     __tablename__ = "service_kinds"

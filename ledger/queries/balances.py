@@ -6,10 +6,11 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select
 
-from ledger import settings
+from ledger import rules, settings
 from ledger.calendar import period_bounds
 from ledger.db import db
-from ledger.models import Account, Period, Transfer
+from ledger.errors import NotFound
+from ledger.models import Account, Period, Transfer, User
 from ledger.periods import active_reports, current_period_key, policy_for
 
 
@@ -27,7 +28,13 @@ def balances(user_id: int, now: datetime) -> dict:
                 Account.period_id == period.id,
             )
         ).first()
-    if allowance is not None:
+    person = db.session.execute(select(User.kind, User.active).where(User.id == user_id)).first()
+    if person is None:
+        raise NotFound(f"There is no user {user_id}.")
+    if not rules.holds_allowance(person.kind, person.active):
+        # Bots, service accounts and people who left give nothing: 0 of 0, not a full allowance.
+        total = remaining = 0
+    elif allowance is not None:
         total = _credited(allowance.id)
         remaining = allowance.balance
     else:
@@ -37,7 +44,7 @@ def balances(user_id: int, now: datetime) -> dict:
         else:
             policy = policy_for(period_bounds(key, zone)[0].date())
             base, boost = policy.base_allowance, policy.manager_boost
-        total = remaining = base + boost * active_reports(user_id)
+        total = remaining = rules.allowance_entitlement(base, boost, active_reports(user_id))
     earned = db.session.scalars(
         select(Account).where(Account.user_id == user_id, Account.kind == "earned")
     ).first()

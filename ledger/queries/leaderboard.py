@@ -1,4 +1,8 @@
-"""Leaderboards computed from the append-only award lines: no reset ever destroys history."""
+"""Leaderboards computed from the append-only award lines: no reset ever destroys history.
+
+The database groups, ranks and pages: one statement returns the page, already ranked, with
+the people's names, so a board over a million lines never loads every recipient.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 
 from ledger.db import db
-from ledger.documents import user_reference
-from ledger.models import DIRECTIONS, AwardLine, Reversal, User
+from ledger.models import AwardLine, Reversal, User
+from ledger.rules import DIRECTIONS
 
 METRICS = ("points", "awards", "customers")
 
@@ -30,14 +34,53 @@ def leaderboard(
     members: Collection[int] | None = None,
     direction: str | None = None,
     service_kind: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[dict]:
     """Rank the people who received points in the window; `members` limits the scope.
 
     Competition ranking ("1224") on the metric, then points, awards and customers, all
-    descending; people equal on all four share a rank and are listed by name, then id.
+    descending; people equal on all four share a rank and are listed by name (in code
+    point order on both engines), then id. `offset` and `limit` page the ranked rows.
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}")
+    if members is not None and not members:
+        return []
+    totals = _totals(window, members, direction, service_kind).subquery("totals")
+    score = [totals.c[metric].desc(), totals.c.points.desc(), totals.c.awards.desc(),
+             totals.c.customers.desc()]  # fmt: skip
+    by_name = User.name
+    if db.engine.dialect.name == "postgresql":
+        by_name = by_name.collate("C")  # byte order of UTF-8 = code point order, as SQLite's BINARY
+    query = (
+        select(
+            totals,
+            User.name,
+            User.email,
+            func.rank().over(order_by=score).label("rank"),
+        )
+        .join(User, User.id == totals.c.recipient_id)
+        .order_by(*score, by_name, User.id)
+        .offset(offset)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        {
+            "rank": int(row.rank),
+            "user": {"id": row.recipient_id, "name": row.name, "email": row.email},
+            "points": int(row.points),
+            "awards": int(row.awards),
+            "customers": int(row.customers),
+            "by_direction": {name: int(row[name]) for name in DIRECTIONS},
+        }
+        for row in db.session.execute(query).mappings()
+    ]
+
+
+def _totals(window: Window, members, direction, service_kind):
+    """Group the window's unreversed lines per recipient: the figures every board ranks on."""
     line = AwardLine
     by_direction = {
         name: func.sum(case((line.direction == name, line.points), else_=0)) for name in DIRECTIONS
@@ -61,41 +104,5 @@ def leaderboard(
     if service_kind:
         query = query.where(line.service_kind == service_kind)
     if members is not None:
-        if not members:
-            return []
         query = query.where(line.recipient_id.in_(list(members)))
-    rows = db.session.execute(query).all()
-    people = {
-        user.id: user
-        for user in db.session.scalars(
-            select(User).where(User.id.in_([row.recipient_id for row in rows]))
-        )
-    }
-
-    def score(row) -> tuple[int, int, int, int]:
-        return (getattr(row, metric), row.points, row.awards, row.customers)
-
-    ordered = sorted(
-        rows,
-        key=lambda row: (
-            tuple(-value for value in score(row)),
-            people[row.recipient_id].name,
-            row.recipient_id,
-        ),
-    )
-    ranked = []
-    previous = None
-    for position, row in enumerate(ordered, start=1):
-        if score(row) != previous:
-            rank, previous = position, score(row)
-        ranked.append(
-            {
-                "rank": rank,
-                "user": user_reference(people[row.recipient_id]),
-                "points": int(row.points),
-                "awards": int(row.awards),
-                "customers": int(row.customers),
-                "by_direction": {name: int(getattr(row, name)) for name in DIRECTIONS},
-            }
-        )
-    return ranked
+    return query

@@ -12,7 +12,8 @@ from sqlalchemy.orm import aliased
 
 from ledger.db import db
 from ledger.errors import ValidationFailed
-from ledger.models import DIRECTIONS, AwardLine, Department, Reversal, User
+from ledger.models import AwardLine, Department, Reversal, User
+from ledger.rules import DIRECTIONS
 from ledger.text import check_text, storable
 
 MAX_LIMIT = 500

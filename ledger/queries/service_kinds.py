@@ -9,20 +9,10 @@ from ledger.models import ServiceKind
 
 
 def service_kinds(active_only: bool = True) -> list[dict]:
+    """Return the service kinds with their state, built-in ones first."""
     query = select(ServiceKind).order_by(ServiceKind.builtin.desc(), ServiceKind.id)
     if active_only:
         query = query.where(ServiceKind.active.is_(True))
-    return [
-        {"code": kind.code, "name": kind.name, "description": kind.description}
-        for kind in db.session.scalars(query)
-    ]
-
-
-def service_kinds_all() -> list[dict]:
-    """Return every service kind with its state, built-in ones first."""
-    rows = db.session.scalars(
-        select(ServiceKind).order_by(ServiceKind.builtin.desc(), ServiceKind.id)
-    )
     return [
         {
             "code": kind.code,
@@ -31,5 +21,14 @@ def service_kinds_all() -> list[dict]:
             "builtin": kind.builtin,
             "active": kind.active,
         }
-        for kind in rows
+        for kind in db.session.scalars(query)
     ]
+
+
+def active_kind_codes() -> list[str]:
+    """Return the codes an award may name now, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ServiceKind.code).where(ServiceKind.active.is_(True)).order_by(ServiceKind.id)
+        )
+    )

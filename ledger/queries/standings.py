@@ -32,11 +32,14 @@ def standings(
     direction: str | None = None,
     service_kind: str | None = None,
     by_direction: bool | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Standings:
     """Rank the people of a scope in a window, as the viewer may see them.
 
     The window comes from a period key or since/until (default: the current period); the
     scope and the direction split follow `ranking_scope` (403/404 beyond the viewer's reach).
+    `offset` and `limit` page the ranked rows in the database.
     """
     window = window_for(now=now, period=period, since=since, until=until)
     ranking = ranking_scope(scope, viewer, manage=manage, by_direction=by_direction)
@@ -46,6 +49,8 @@ def standings(
         members=ranking.members,
         direction=direction,
         service_kind=service_kind,
+        offset=offset,
+        limit=limit,
     )
     if not ranking.by_direction:
         for row in rows:

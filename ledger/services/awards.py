@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from itertools import takewhile
 
 from sqlalchemy import func, insert, select
 
@@ -11,19 +12,18 @@ from ledger import rules
 from ledger.db import db
 from ledger.documents import award_document
 from ledger.errors import (
-    DuplicateRecipient,
     Forbidden,
     PeriodClosed,
     RecipientInactive,
     UnknownRecipient,
-    ValidationFailed,
 )
-from ledger.models import Award, AwardLine, Period, ServiceKind, User
+from ledger.models import Award, AwardLine, Period, User
 from ledger.notifications import excerpt, notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.periods import period_at
-from ledger.postings import Move, ensure_allowance, ensure_earned, post
+from ledger.postings import Move, award_accounts, ensure_allowance, ensure_earned, post
 from ledger.queries.org import managers_above
+from ledger.queries.service_kinds import active_kind_codes
 from ledger.text import storable
 
 
@@ -52,10 +52,11 @@ def award_points(
         )
         period = period_at(now, lock=True)
         _check_award(request, people, period)
-        allowance = ensure_allowance(ctx, giver_user.id, period)
+        known, earned = award_accounts(giver_user.id, period.id, request.recipient_ids)
+        allowance = ensure_allowance(ctx, giver_user.id, period, known)
         award_id = _insert_award(ctx, request, giver_user, people, period, actor)
         line_rows, line_ids = _insert_lines(award_id, request, giver_user, people, now)
-        _pay(ctx, allowance, people, line_ids, points)
+        _pay(ctx, allowance, people, line_ids, points, earned)
         if period.pair_cap is not None:
             _check_pair_caps(giver_user.id, request.recipient_ids, period, points)
         _notify_recipients(ctx, award_id, giver_user, people, request)
@@ -88,7 +89,7 @@ def award_points(
 def _check_award(request: rules.AwardRequest, people: list[User], period: Period) -> None:
     """Refuse an award that breaks a rule, before any point moves."""
     rules.check_award_shape(
-        request, max_points=period.max_points_per_recipient, service_kinds=_active_kinds()
+        request, max_points=period.max_points_per_recipient, service_kinds=active_kind_codes()
     )
     for index, person in enumerate(people):
         if not person.can_receive:
@@ -141,10 +142,16 @@ def _insert_lines(award_id: int, request, giver: User, people: list[User], now: 
     return line_rows, line_ids
 
 
-def _pay(ctx, allowance, people: list[User], line_ids, points: int) -> None:
+def _pay(ctx, allowance, people: list[User], line_ids, points: int, earned: dict) -> None:
     """Move the points from the giver's allowance to each recipient, in recipient id order."""
     moves = [
-        Move(allowance, ensure_earned(person.id), points, "award", award_line_id=line_id)
+        Move(
+            allowance,
+            ensure_earned(person.id, earned.get(person.id)),
+            points,
+            "award",
+            award_line_id=line_id,
+        )
         for person, line_id in sorted(
             zip(people, line_ids, strict=True), key=lambda pair: pair[0].id
         )
@@ -172,28 +179,26 @@ def _resolve_giver(giver: int | str) -> User:
 
 
 def _resolve_recipients(recipients: Sequence[int | str]) -> list[User]:
-    if not 1 <= len(recipients) <= rules.MAX_RECIPIENTS:
-        raise ValidationFailed(
-            f"Name between 1 and {rules.MAX_RECIPIENTS} recipients; you named {len(recipients)}.",
-            field="recipients",
-        )
+    """Find each named recipient; the first refusal in naming order wins."""
+    rules.check_recipient_count(len(recipients))  # before a query that long lists would bloat
     ids = [value for value in recipients if isinstance(value, int)]
     # Text no database takes names no one; it must not reach the query.
     emails = [value.strip().lower() for value in recipients if isinstance(value, str)]
     emails = [email for email in emails if storable(email)]
-    found = db.session.scalars(select(User).where(User.id.in_(ids) | User.email.in_(emails))).all()
-    by_id = {user.id: user for user in found}
-    by_email = {user.email: user for user in found}
-    people = []
-    for index, value in enumerate(recipients):
-        person = by_id.get(value) if isinstance(value, int) else by_email.get(value.strip().lower())
-        if person is None:
-            raise UnknownRecipient(f"No one in the directory matches {value!r}.", index=index)
-        if person in people:
-            raise DuplicateRecipient(
-                f"{person.name} is named twice; name each recipient once.", index=index
-            )
-        people.append(person)
+    rows = db.session.scalars(select(User).where(User.id.in_(ids) | User.email.in_(emails))).all()
+    by_id = {user.id: user for user in rows}
+    by_email = {user.email: user for user in rows}
+    found = [
+        by_id.get(value) if isinstance(value, int) else by_email.get(value.strip().lower())
+        for value in recipients
+    ]
+    people = list(takewhile(lambda person: person is not None, found))
+    rules.check_named_once([person.id for person in people], [person.name for person in people])
+    if len(people) < len(found):
+        index = len(people)
+        raise UnknownRecipient(
+            f"No one in the directory matches {recipients[index]!r}.", index=index
+        )
     return people
 
 
@@ -203,10 +208,6 @@ def _find_user(value: int | str) -> User | None:
     if not storable(value):
         return None
     return db.session.scalars(select(User).where(User.email == value.strip().lower())).first()
-
-
-def _active_kinds() -> list[str]:
-    return list(db.session.scalars(select(ServiceKind.code).where(ServiceKind.active.is_(True))))
 
 
 def _check_pair_caps(giver_id, recipient_ids, period, points) -> None:

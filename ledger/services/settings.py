@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
 
-from ledger import calendar, settings
+from ledger import calendar, rules, settings
 from ledger.db import db
 from ledger.errors import NotFound, ValidationFailed
 from ledger.models import Policy, ServiceKind
@@ -16,6 +16,13 @@ from ledger.periods import policy_for
 from ledger.text import check_text
 
 LIMIT = 1_000_000
+# Each amount's bounds; the points per recipient share the API's and the forms' one bound.
+RANGES = {
+    "base_allowance": (0, LIMIT),
+    "manager_boost": (0, LIMIT),
+    "max_points_per_recipient": (1, rules.MAX_POINTS_PER_RECIPIENT),
+    "pair_cap": (1, LIMIT),
+}
 CODE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 
@@ -71,11 +78,12 @@ def _check_amounts(values: dict, period_length: str) -> None:
     for name, value in values.items():
         if value is None and name == "pair_cap":
             continue
-        smallest = 0 if name in {"base_allowance", "manager_boost"} else 1
-        if isinstance(value, bool) or not isinstance(value, int) or not smallest <= value <= LIMIT:
+        smallest, largest = RANGES[name]
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if not whole or not smallest <= value <= largest:
             raise ValidationFailed(
                 f"{name.replace('_', ' ').capitalize()} must be a whole number from "
-                f"{smallest} to {LIMIT}.",
+                f"{smallest} to {largest}.",
                 field=name,
             )
     if period_length not in {"month", "quarter"}:

@@ -124,6 +124,8 @@ def test_an_award_beyond_the_allowance_is_refused_whole(org, now):
         give(org["ana"], [org["ben"], org["sam"]], points=6)
     assert balances(org["ana"].id, now)["allowance_remaining"] == 10
     assert balances(org["ben"].id, now)["earned_lifetime"] == 50
+    give(org["ana"], [org["ben"], org["sam"]], points=5)  # exactly what is left
+    assert balances(org["ana"].id, now)["allowance_remaining"] == 0
 
 
 def test_inactive_people_and_bots_cannot_receive(org, now):

@@ -80,3 +80,18 @@ def test_scope_direction_and_kind_filters(people, now):
     assert names(rows) == [(1, "Ann"), (1, "Dee")]
     assert rows[0]["by_direction"] == {"up": 10, "down": 0, "lateral": 0}
     assert leaderboard(window(now), members=set()) == []
+
+
+def test_ties_order_by_code_point_name_and_pages_keep_the_whole_ranking(engine_app, now):
+    """Ranked and paged in SQL: the same rows, ranks and order as ranking everyone at once."""
+    giver, other = make_user(name="Giver"), make_user(name="Other")
+    scores = {"Émile": 20, "ann": 20, "Zed": 20, "Ann": 20, "bob": 30, "Cy": 10, "cy": 10}
+    people = {name: make_user(name=name) for name in scores}
+    for name, points in scores.items():
+        give(giver, [people[name]], points // 2, now)
+        give(other, [people[name]], points // 2, now)
+    expected = [(1, "bob"), (2, "Ann"), (2, "Zed"), (2, "ann"), (2, "Émile"), (6, "Cy"), (6, "cy")]
+    assert names(leaderboard(window(now))) == expected
+    pages = [leaderboard(window(now), offset=start, limit=2) for start in range(0, 8, 2)]
+    assert [row for page in pages for row in names(page)] == expected
+    assert names(pages[1]) == [(2, "Zed"), (2, "ann")]  # ranks count the rows before the page

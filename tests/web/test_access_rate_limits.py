@@ -104,3 +104,34 @@ def test_workers_with_memory_storage_count_alone(limited):
     workers = [limited(RATELIMIT_STORAGE_URI="memory://").test_client() for _ in range(2)]
     statuses = [attempt(workers[n % 2], email).status_code for n in range(11)]
     assert 429 not in statuses
+
+
+def test_the_login_counters_are_kept_apart_by_the_key_prefix(limited):
+    # Failed on old code: the web limiter ignored BATON_RATELIMIT_KEY_PREFIX, so parallel test
+    # workers (and deployments) sharing one Redis counted each other's failed logins.
+    redis_url = os.environ.get("BATON_TEST_REDIS_URL")
+    if not redis_url:
+        skip_or_fail("Redis tests need BATON_TEST_REDIS_URL", REQUIRE_REDIS)
+    email = f"ann-{uuid.uuid4().hex[:8]}@example.com"
+    one, other = f"test-{uuid.uuid4().hex}", f"test-{uuid.uuid4().hex}"
+
+    def worker(prefix):
+        return limited(
+            RATELIMIT_STORAGE_URI=redis_url,
+            BATON_RATELIMIT_KEY_PREFIX=prefix,
+            BATON_LOGIN_RATE_LIMIT_ACCOUNT="1 per 15 minutes",
+        ).test_client()
+
+    first = worker(one)
+    assert attempt(first, email).status_code == 401
+    assert attempt(first, email).status_code == 429
+    assert attempt(worker(other), email).status_code == 401
+    # Negative control: the same prefix on the same store does share the counter.
+    assert attempt(worker(one), email).status_code == 429
+
+
+def test_each_test_process_counts_under_its_own_prefix(limited):
+    from tests.factories import PROCESS_KEY_PREFIX
+
+    app = limited()
+    assert app.config["BATON_RATELIMIT_KEY_PREFIX"] == PROCESS_KEY_PREFIX != "baton"

@@ -202,7 +202,7 @@ def test_the_set_password_cli_prints_a_link(app):
 
 
 def test_production_hashes_use_scrypt(app):
-    from ledger.services.directory import hash_password
+    from ledger.services.access import hash_password
 
     app.config["PASSWORD_HASH_METHOD"] = "scrypt"
     assert hash_password("a long password").startswith("scrypt:")

@@ -7,7 +7,9 @@ import html
 import pytest
 from flask_wtf import FlaskForm
 
-import web.forms
+import web.forms.admin
+import web.forms.awards
+import web.forms.bonus
 import web.views.auth
 import web.views.tokens  # noqa: F401  (every form class is defined on import)
 from ledger.db import db

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -14,9 +14,12 @@ from ledger.bonus.rules import Rule
 from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
 from ledger.errors import LedgerError
 from ledger.export import csv_from_dicts
+from ledger.queries.insights import flags_by_person
+from ledger.queries.leaderboard import Window
 from ledger.queries.people import departments
 from web.acting import form_key, web_actor
-from web.forms import ConfirmForm, NonceForm, RunForm, choices
+from web.forms.base import NonceForm, choices
+from web.forms.bonus import ConfirmForm, RunForm
 from web.guards import role_required
 from web.views.refusals import show_refusal
 
@@ -45,7 +48,10 @@ def show(run_id: int):
     run = get_run(run_id, current_user)
     forms = {verb: _nonce_form(ConfirmForm if verb == "commit" else NonceForm) for verb in VERBS}
     forms["commit"].version.data = run.get("version")
-    return render_template("bonus/show.html", run=run, forms=forms)
+    # Pairs and rings trading points in the run's window, beside the people concerned.
+    window = Window(*(datetime.fromisoformat(run[bound]) for bound in ("since", "until")))
+    trading = flags_by_person(window, [line["user"]["id"] for line in run["lines"]])
+    return render_template("bonus/show.html", run=run, forms=forms, trading=trading)
 
 
 @bp.post("/<int:run_id>/<any(commit, void, paid):verb>")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from ledger.models import DIRECTIONS
 from ledger.queries.feed import feed_page
 from ledger.queries.people import departments, people_search
 from ledger.queries.service_kinds import service_kinds
+from ledger.rules import DIRECTIONS
 
 bp = Blueprint("feed", __name__)
 

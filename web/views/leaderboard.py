@@ -9,13 +9,13 @@ from flask_login import current_user
 
 from ledger import clock
 from ledger.errors import LedgerError, ValidationFailed, http_status
-from ledger.models import DIRECTIONS
 from ledger.queries.leaderboard import METRICS
 from ledger.queries.people import departments, employee_numbers
 from ledger.queries.periods import recent_period_keys
 from ledger.queries.scopes import departments_in_reach
 from ledger.queries.service_kinds import service_kinds
 from ledger.queries.standings import standings
+from ledger.rules import DIRECTIONS
 from ledger.tokens import allowed_scopes
 from web.views.exports import csv_response
 

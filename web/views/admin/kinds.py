@@ -6,10 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ledger import clock
 from ledger.errors import LedgerError
-from ledger.queries.service_kinds import service_kinds_all
+from ledger.queries.service_kinds import service_kinds
 from ledger.services.settings import add_service_kind, update_service_kind
 from web.acting import web_actor
-from web.forms import ServiceKindEditForm, ServiceKindForm
+from web.forms.admin import ServiceKindEditForm, ServiceKindForm
 from web.guards import role_required
 from web.views.refusals import show_refusal
 
@@ -35,13 +35,15 @@ def index():
             flash(f"Added the service kind {form.name.data}.", "success")
             return redirect(url_for(".index"))
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/kinds.html", kinds=service_kinds_all(), form=form), status
+    return render_template(
+        "admin/kinds.html", kinds=service_kinds(active_only=False), form=form
+    ), status
 
 
 @bp.route("/<code>", methods=["GET", "POST"])
 @role_required("admin")
 def edit(code: str):
-    kind = next((k for k in service_kinds_all() if k["code"] == code), None)
+    kind = next((k for k in service_kinds(active_only=False) if k["code"] == code), None)
     if kind is None:
         abort(404)
     form = ServiceKindEditForm(data=kind)

@@ -17,7 +17,8 @@ from ledger.queries.people import (
 from ledger.services.directory import create_user, deactivate_user, update_user
 from ops.edge import large_upload
 from web.acting import web_actor
-from web.forms import ImportForm, NewPersonForm, PersonEditForm, choices
+from web.forms.admin import ImportForm, NewPersonForm, PersonEditForm
+from web.forms.base import choices
 from web.guards import role_required
 from web.text import search_text
 from web.views.refusals import show_refusal
@@ -26,9 +27,14 @@ bp = Blueprint("admin_people", __name__, url_prefix="/admin/people")
 MAX_ID = 2**31 - 1
 
 
-def _manager_choices(excluding: int | None = None):
+def _manager_choices(excluding: int | None = None, current: dict | None = None):
+    """Offer active people only; a manager who has since left stays listed so a save keeps them."""
     people = [p for p in people_search() if p["id"] != excluding]
-    return choices([(0, "No manager")] + [(p["id"], f"{p['name']} ({p['email']})") for p in people])
+    pairs = [(p["id"], f"{p['name']} ({p['email']})") for p in people]
+    if current is not None and current["id"] not in {p["id"] for p in people}:
+        label = f"{current['name']} ({current['email']}, not an active person)"
+        pairs.insert(0, (current["id"], label))
+    return choices([(0, "No manager"), *pairs])
 
 
 @bp.get("/")
@@ -51,7 +57,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("admin")
 def new():
-    form = NewPersonForm()
+    form = NewPersonForm(kind=request.args.get("kind", "person"))
     form.manager_id.choices = _manager_choices()
     if form.validate_on_submit():
         manager = user_by_id(form.manager_id.data) if form.manager_id.data else None
@@ -62,6 +68,7 @@ def new():
                 department=form.department.data or None,
                 manager=manager.email if manager else None,
                 role=form.role.data,
+                kind=form.kind.data,
                 password=form.password.data or None,
                 employee_number=form.employee_number.data or None,
                 now=clock.utcnow(),
@@ -90,7 +97,7 @@ def edit(user_id: int):
             "manager_id": person["manager"]["id"] if person["manager"] else 0,
         }
     )
-    form.manager_id.choices = _manager_choices(excluding=user_id)
+    form.manager_id.choices = _manager_choices(excluding=user_id, current=person["manager"])
     if form.validate_on_submit():
         changes = {name: form[name].data for name in ("name", "email", "role")}
         changes["department"] = form.department.data or None
@@ -115,6 +122,10 @@ def edit(user_id: int):
 @role_required("admin")
 def set_active(user_id: int):
     activate = request.form.get("active") == "1"
+    if not activate and request.form.get("confirm") != "yes":
+        # One stray click must not end someone's access: the form asks for a tick first.
+        flash("Nothing changed: tick “Yes, deactivate” to confirm.", "error")
+        return redirect(url_for(".edit", user_id=user_id))
     try:
         if activate:
             update_user(user_id, {"active": True}, now=clock.utcnow(), actor=web_actor())

@@ -9,7 +9,7 @@ from ledger.errors import LedgerError
 from ledger.queries.periods import period_progress, periods_overview
 from ledger.services import close_period, open_period
 from web.acting import web_actor
-from web.forms import ClosePeriodForm
+from web.forms.admin import ClosePeriodForm
 from web.guards import role_required
 
 bp = Blueprint("admin_periods", __name__, url_prefix="/admin/periods")

@@ -10,7 +10,7 @@ from ledger.queries.feed import award_by_id
 from ledger.queries.service_kinds import service_kinds
 from ledger.services import reverse_award
 from web.acting import form_key, web_actor
-from web.forms import ReversalForm
+from web.forms.awards import ReversalForm
 from web.guards import role_required
 from web.views.refusals import show_refusal
 

@@ -11,7 +11,8 @@ from ledger.queries.periods import policy_overview
 from ledger.services import top_up
 from ledger.services.settings import update_policy
 from web.acting import form_key, web_actor
-from web.forms import PolicyForm, TopUpForm, choices
+from web.forms.admin import PolicyForm, TopUpForm
+from web.forms.base import choices
 from web.guards import role_required
 from web.views.refusals import show_refusal
 

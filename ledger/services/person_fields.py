@@ -1,0 +1,64 @@
+"""The rules each directory field obeys, shared by the services that add and change people."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from ledger.db import db, upsert
+from ledger.errors import ValidationFailed
+from ledger.models import ROLES, Department, User
+from ledger.text import check_text
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_person_texts(**values: object) -> None:
+    """Refuse directory text that breaks the text rule before any query carries it."""
+    for field, value in values.items():
+        if isinstance(value, str):
+            check_text(value.strip(), field, min_visible=1 if field == "name" else 0)
+
+
+def ensure_department(name: str) -> int:
+    """Return the id of the department with this name, creating it if needed."""
+    clean = name.strip()
+    check_text(clean, "department", min_visible=1)
+    if not 1 <= len(clean) <= 120:
+        raise ValidationFailed("A department name has 1 to 120 characters.", field="department")
+    db.session.execute(upsert(Department, {"name": clean}, ["name"]))
+    return db.session.scalar(select(Department.id).where(Department.name == clean))
+
+
+def check_name(name: str) -> str:
+    """Refuse a name that is empty or longer than 200 characters."""
+    if not 1 <= len(name) <= 200:
+        raise ValidationFailed("A name has 1 to 200 characters.", field="name")
+    return name
+
+
+def check_email(address: str, as_given: object, other_than: int | None = None) -> str:
+    """Refuse an address that is malformed or already someone else's."""
+    if not EMAIL.match(address) or len(address) > 254:
+        raise ValidationFailed(f"{as_given!r} is not an email address.", field="email")
+    taken = select(User.id).where(User.email == address, User.id != other_than)
+    if db.session.scalar(taken):
+        raise ValidationFailed(f"{address} is already in the directory.", field="email")
+    return address
+
+
+def check_role(role: object) -> object:
+    """Refuse a role Baton does not know."""
+    if role not in ROLES:
+        raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
+    return role
+
+
+def check_employee_number(number: str, other_than: int | None = None) -> None:
+    """Refuse an employee number that belongs to someone else."""
+    taken = select(User.id).where(User.employee_number == number, User.id != other_than)
+    if db.session.scalar(taken):
+        raise ValidationFailed(
+            f"Employee number {number} belongs to someone else.", field="employee_number"
+        )

@@ -1,0 +1,43 @@
+"""The bonus-run forms: the run's rule and the commit's confirmation."""
+
+from __future__ import annotations
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from ledger.bonus.rules import MAX_MIN_POINTS
+from web.forms.base import AMOUNT, NonceForm, choices
+from web.text import TextForm
+
+
+class RunForm(TextForm):
+    scope = SelectField("Who", validators=[DataRequired()])
+    since = DateField("From (inclusive)", validators=[InputRequired()])
+    until = DateField("To (inclusive)", validators=[InputRequired()])
+    rule = RadioField(
+        "Rule",
+        choices=choices([("rate", "A rate per point"), ("pool", "A pool split by points")]),
+        default="rate",
+    )
+    amount = StringField("Rate per point, or the pool", validators=[DataRequired(), *AMOUNT])
+    currency = StringField("Currency", default="EUR", validators=[Regexp(r"^[A-Z]{3}$")])
+    cap = StringField("Most one person gets (optional)", validators=[Optional(), *AMOUNT])
+    min_points = IntegerField(
+        "Minimum points (optional)",
+        default=0,
+        validators=[Optional(), NumberRange(0, MAX_MIN_POINTS)],
+    )
+
+
+class ConfirmForm(NonceForm):
+    confirm = BooleanField("I have checked the people and amounts above", [DataRequired()])
+    # The version of the preview on the page: the commit pays exactly it, or is refused.
+    version = HiddenField(validators=[DataRequired(), Length(max=128)])
