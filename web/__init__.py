@@ -36,7 +36,7 @@ PUBLIC_ENDPOINTS = frozenset(
 
 def init_app(app: Flask) -> None:
     """Wire sessions, CSRF, security headers and the web blueprints."""
-    from web import limits, views
+    from web import limits, scopes, views
     from web.views import auth, bonus, pages, tokens
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
     limits.init_app(app)
     app.register_blueprint(pages.bp)
     views.init_app(app)
+    scopes.init_app(app)
     app.register_blueprint(bonus.bp)
 
 
