@@ -10,7 +10,8 @@ from flask_login import current_user
 from ledger import clock
 from ledger.errors import LedgerError, ValidationFailed, http_status
 from ledger.queries.leaderboard import METRICS
-from ledger.queries.people import departments, employee_numbers
+from ledger.queries.leaderboard_csv import leaderboard_table
+from ledger.queries.people import departments
 from ledger.queries.periods import recent_period_keys
 from ledger.queries.scopes import departments_in_reach
 from ledger.queries.service_kinds import service_kinds
@@ -45,20 +46,8 @@ def download():
     choice, rows, split, error = _ranking()
     if error:
         return index()
-    header = ["rank", "employee_id", "user_id", "name", "email", "points", "awards", "customers"]
-    directions = list(DIRECTIONS) if split else []
-    numbers = employee_numbers([row["user"]["id"] for row in rows])
-    return csv_response(
-        header + directions,
-        (
-            [row["rank"], numbers[row["user"]["id"]], row["user"]["id"]]
-            + [row["user"]["name"], row["user"]["email"]]
-            + [row["points"], row["awards"], row["customers"]]
-            + [row["by_direction"][name] for name in directions]
-            for row in rows
-        ),
-        f"baton-leaderboard-{choice['period'] or 'custom'}.csv",
-    )
+    header, lines = leaderboard_table(rows, split)
+    return csv_response(header, lines, f"baton-leaderboard-{choice['period'] or 'custom'}.csv")
 
 
 def _manage() -> bool:
