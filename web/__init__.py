@@ -23,7 +23,14 @@ SELF_AUTHENTICATED = {
 }
 # The only pages open without a session; every other page needs one (deny by default).
 PUBLIC_ENDPOINTS = frozenset(
-    {"auth.login", "auth.set_password", "static", *OPS_ENDPOINTS, *SELF_AUTHENTICATED}
+    {
+        "auth.login",
+        "auth.forgot_password",
+        "auth.set_password",
+        "static",
+        *OPS_ENDPOINTS,
+        *SELF_AUTHENTICATED,
+    }
 )
 
 

@@ -7,7 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from ledger import clock
 from ledger.errors import LedgerError
 from ledger.imports.importer import ImportRejected, import_file
-from ledger.queries.people import list_users, people_search, user_by_id, user_document
+from ledger.queries.people import (
+    count_never_signed_in,
+    list_users,
+    people_search,
+    user_by_id,
+    user_document,
+)
 from ledger.services.directory import create_user, deactivate_user, update_user
 from ops.edge import large_upload
 from web.acting import web_actor
@@ -43,7 +49,9 @@ def index():
     except LedgerError as error:
         flash(error.message, "error")
         page = list_users(q=query or None, limit=50)
-    return render_template("admin/people.html", page=page, query=query)
+    return render_template(
+        "admin/people.html", page=page, query=query, uninvited=count_never_signed_in()
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -104,7 +112,10 @@ def edit(user_id: int):
             flash(f"Saved {form.name.data}.", "success")
             return redirect(url_for(".edit", user_id=user_id))
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/person_form.html", form=form, person=person), status
+    signed_in = user.signed_in_at is not None
+    return render_template(
+        "admin/person_form.html", form=form, person=person, signed_in=signed_in
+    ), status
 
 
 @bp.post("/<int:user_id>/active")
