@@ -7,7 +7,7 @@ HOST := 127.0.0.1
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 export FLASK_APP := wsgi
 
-.PHONY: run install install-test test test-fast lint format screenshots bench guarantees clean
+.PHONY: run install install-test test test-fast lint format screenshots bench bench-quick guarantees clean
 
 # pip's output (hundreds of setuptools warnings) goes to $(PIPLOG); it is shown only when pip
 # fails, so `make run` shows the login banner, not an install log.
@@ -74,8 +74,14 @@ screenshots:
 	mkdir -p docs/screenshots
 	cp build/screenshots/*.png docs/screenshots/
 
+# Benchmarks (issue 11), not tests: each figure beside a baseline from the same run; the table
+# is printed and written to build/bench.json. Needs wrk (apt-get install -y wrk) and pgbench;
+# PostgreSQL from BATON_BENCH_POSTGRES_URL (default the local server). See docs/PERFORMANCE.md.
 bench: install-test
-	$(BIN)/python -m bench.award_path
+	$(BIN)/python -m bench.run
+
+bench-quick: install-test
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -148,7 +148,7 @@ def _authenticate() -> Principal | object:
                 "The token is missing, malformed, expired or revoked.",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        return Principal(user_by_id(token.user_id), token.scopes, token.token_id)
+        return Principal(token.user or user_by_id(token.user_id), token.scopes, token.token_id)
     if current_user.is_authenticated:
         if request.method not in SAFE_METHODS:
             return error_response(

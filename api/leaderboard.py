@@ -13,13 +13,10 @@ from api.parsing import Blueprint
 from api.results import documents_errors
 from api.schemas.leaderboard import LeaderboardQuerySchema, LeaderboardSchema
 from ledger.clock import utcnow
+from ledger.queries.leaderboard_csv import leaderboard_table
 from ledger.queries.standings import standings
-from ledger.rules import DIRECTIONS
 
 bp = Blueprint("Leaderboard", __name__, description="Leaderboards")
-
-CSV_HEADER = ["rank", "user_id", "name", "email", "points", "awards", "customers"]
-DIRECTION_HEADER = list(DIRECTIONS)
 
 
 @bp.route("/leaderboard")
@@ -51,7 +48,7 @@ class Leaderboard(MethodView):
         )
         rows = ranked.rows
         if csv:
-            return csv_response(*_csv(rows, ranked.by_direction), "leaderboard.csv")
+            return csv_response(*leaderboard_table(rows, ranked.by_direction), "leaderboard.csv")
         end = offset + args["limit"]
         return {
             "items": rows[: args["limit"]],
@@ -59,16 +56,3 @@ class Leaderboard(MethodView):
             "since": ranked.window.since,
             "until": ranked.window.until,
         }
-
-
-def _csv(rows: list[dict], split: bool) -> tuple[list[str], list[list]]:
-    header = CSV_HEADER + (DIRECTION_HEADER if split else [])
-    lines = []
-    for row in rows:
-        user = row["user"]
-        line = [row["rank"], user["id"], user["name"], user["email"], row["points"],
-                row["awards"], row["customers"]]  # fmt: skip
-        if split:
-            line += [row["by_direction"][name] for name in DIRECTION_HEADER]
-        lines.append(line)
-    return header, lines

@@ -53,14 +53,23 @@ def seed(n: int):
 
     actor = Actor(None, request_id="bench")
     people = [
-        create_user(f"bench{i}@example.com", name=f"Bench {i}", manager=None,
-                    department="Bench", role="employee", kind="person", password=None,
-                    now=utcnow(), actor=actor).document["id"]
+        create_user(
+            f"bench{i}@example.com",
+            name=f"Bench {i}",
+            manager=None,
+            department="Bench",
+            role="employee",
+            kind="person",
+            password=None,
+            now=utcnow(),
+            actor=actor,
+        ).document["id"]
         for i in (1, 2)
-    ]  # fmt: skip
+    ]
     top_up(people[0], points=n, reason="bench", now=utcnow(), actor=actor)
-    raw, _ = create_token(people[0], name="bench", scopes=["read", "award"], now=utcnow(),
-                          actor=actor)  # fmt: skip
+    raw, _ = create_token(
+        people[0], name="bench", scopes=["read", "award"], now=utcnow(), actor=actor
+    )
     return raw, people[1]
 
 
@@ -81,8 +90,12 @@ def main(n: int = 500) -> None:
         token, recipient = seed(n)
         client = app.test_client()
         headers = {"Authorization": f"Bearer {token}"}
-        body = {"recipients": [recipient], "points": 1, "message": "Thanks for the help!",
-                "service_kind": "need"}  # fmt: skip
+        body = {
+            "recipients": [recipient],
+            "points": 1,
+            "message": "Thanks for the help!",
+            "service_kind": "need",
+        }
         statements = 0
 
         def count(_conn, _cursor, statement, *_args):

@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "BATON_AWARD_RATE_LIMIT": "120 per minute",
     "BATON_LOGIN_RATE_LIMIT_ACCOUNT": "10 per 15 minutes",
     "BATON_LOGIN_RATE_LIMIT_IP": "50 per 15 minutes",
+    "BATON_RESET_RATE_LIMIT_ACCOUNT": "3 per hour",
+    "BATON_RESET_RATE_LIMIT_IP": "20 per hour",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,
     "MAX_CONTENT_LENGTH": 20 * MEGABYTE,  # the user import; other requests are held to 2 MB

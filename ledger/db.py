@@ -59,6 +59,18 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+@event.listens_for(Engine, "do_connect")
+def _postgres_lock_timeout(dialect, _record, _cargs, cparams) -> None:
+    """Bound every lock wait on PostgreSQL from the connection's start-up packet.
+
+    Set once per connection instead of a `SET LOCAL` per write transaction: one round trip
+    less on every write (issue 11), and the same bound for each transaction.
+    """
+    if dialect.name == "postgresql":
+        option = f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT}"
+        cparams["options"] = f"{cparams.get('options', '')} {option}".strip()
+
+
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection) -> None:
     if connection.dialect.name != "sqlite":
@@ -113,22 +125,37 @@ def discard_session() -> None:
 @contextmanager
 def _transaction() -> Iterator[None]:
     session = db.session
-    # A read earlier in the request may have opened a deferred transaction; end it so
-    # that the write starts with BEGIN IMMEDIATE and a fresh snapshot.
-    session.rollback()
     token = _immediate.set(True)
     try:
-        connection = session.connection()
+        if session.get_bind().dialect.name == "postgresql" and _only_read(session()):
+            # READ COMMITTED takes a fresh snapshot per statement, so a read transaction the
+            # request opened (the token lookup) goes on as the write: no ROLLBACK, BEGIN and
+            # second checkout (issue 11), and the rows it loaded stay loaded.
+            session.connection()
+        else:
+            # SQLite: end a deferred read transaction so the write starts with BEGIN
+            # IMMEDIATE and a fresh snapshot.
+            session.rollback()
+            session.connection()
     finally:
         _immediate.reset(token)
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{POSTGRES_LOCK_TIMEOUT}'")
     try:
         yield
         session.commit()
     except BaseException:
         session.rollback()
         raise
+
+
+def _only_read(session) -> bool:
+    """Tell whether the session's open transaction (if any) only read and may go on."""
+    if session.new or session.dirty or session.deleted:
+        return False
+    if not session.in_transaction():
+        return True
+    raw = session.connection().connection.dbapi_connection
+    status = getattr(getattr(raw, "info", None), "transaction_status", None)
+    return status is not None and status.name in {"IDLE", "INTRANS"}  # not failed, not lost
 
 
 def write_transaction(work: Callable[[], T], *, attempts: int = ATTEMPTS) -> T:

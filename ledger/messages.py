@@ -44,6 +44,7 @@ CATALOGUE: dict[str, str] = {
     "password.subject": "Your Baton password link",
     "password.body": "Hello {name}, use this link to set a new Baton password:",
     "link.expiry": "The link works once and expires soon; ignore this mail if you did not ask.",
+    "link.lost": "(This link can no longer be read: ask for a new one.)",
     # Every mail's footer
     "footer.why.award_mail": "You get this mail because someone gave you points in Baton.",
     "footer.why.digest": "You get this weekly digest because people report to you in Baton.",

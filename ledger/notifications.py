@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import exists, insert, literal, select, update
 
 from ledger.db import db, write_transaction
-from ledger.models import Notification, NotificationSetting
+from ledger.models import Notification, NotificationSetting, User
 from ledger.operations import OperationContext, canonical
 
 MESSAGE_EXCERPT = 280
@@ -27,12 +27,17 @@ def notify(
     notices = list(notices)
     if not notices:
         return 0
+    users = [user_id for user_id, _, _ in notices]
+    if len({(kind, canonical(details)) for _, kind, details in notices}) == 1 and len(
+        set(users)
+    ) == len(users):
+        # The common case (an award's recipients): one INSERT ... SELECT skips the muted.
+        _, kind, details = notices[0]
+        return _insert_for(users, kind, canonical(details), ctx, award_id, bonus_run_id)
     muted = set(
         db.session.scalars(
             select(NotificationSetting.user_id).where(
-                NotificationSetting.user_id.in_({user_id for user_id, _, _ in notices}),
-                NotificationSetting.kind == "in_app",
-                NotificationSetting.enabled.is_(False),
+                NotificationSetting.user_id.in_(set(users)), *_MUTED
             )
         )
     )
@@ -52,6 +57,30 @@ def notify(
     if rows:
         db.session.execute(insert(Notification), rows)
     return len(rows)
+
+
+_MUTED = (NotificationSetting.kind == "in_app", NotificationSetting.enabled.is_(False))
+
+
+def _insert_for(users, kind, details, ctx, award_id, bonus_run_id) -> int:
+    """Insert one notice per user, in user id order, except for those who turned them off."""
+    columns = Notification.__table__.c
+    values = {
+        "kind": kind,
+        "operation_id": ctx.operation_id,
+        "award_id": award_id,
+        "bonus_run_id": bonus_run_id,
+        "details": details,
+        "created_at": ctx.now,
+    }
+    muted = exists().where(NotificationSetting.user_id == User.id, *_MUTED)
+    chosen = (
+        select(User.id, *(literal(value, columns[name].type) for name, value in values.items()))
+        .where(User.id.in_(users), ~muted)
+        .order_by(User.id)
+    )
+    statement = insert(Notification).from_select(["user_id", *values], chosen)
+    return db.session.execute(statement).rowcount
 
 
 def notify_without_operation(

@@ -48,7 +48,23 @@ def system_account(kind: str) -> AccountRef:
     return AccountRef(cache[kind], kind)
 
 
-def ensure_earned(user_id: int) -> AccountRef:
+def award_accounts(giver_id: int, period_id: int, recipient_ids) -> tuple[int | None, dict]:
+    """Find the giver's allowance for the period and the recipients' earned accounts in one
+    statement (issue 11): (allowance id or None, {recipient id: earned account id})."""
+    rows = db.session.execute(
+        select(Account.id, Account.kind, Account.user_id).where(
+            ((Account.user_id == giver_id) & (Account.period_id == period_id)
+             & (Account.kind == "allowance"))
+            | (Account.user_id.in_(list(recipient_ids)) & (Account.kind == "earned"))
+        )
+    ).all()  # fmt: skip
+    allowance = next((row.id for row in rows if row.kind == "allowance"), None)
+    return allowance, {row.user_id: row.id for row in rows if row.kind == "earned"}
+
+
+def ensure_earned(user_id: int, known: int | None = None) -> AccountRef:
+    if known is not None:
+        return AccountRef(known, "earned")
     query = select(Account.id).where(Account.user_id == user_id, Account.kind == "earned")
     account_id = db.session.scalar(query)
     if account_id is None:  # only a person's first award creates it
@@ -91,8 +107,11 @@ def ensure_clawback(user_id: int) -> AccountRef:
     return AccountRef(account_id, "clawback")
 
 
-def ensure_allowance(ctx, user_id: int, period: Period) -> AccountRef:
-    """Return the person's allowance account for the period, granting it exactly once."""
+def ensure_allowance(ctx, user_id: int, period: Period, known: int | None = None) -> AccountRef:
+    """Return the person's allowance account for the period, granting it exactly once;
+    `known` is its id when the caller already found it."""
+    if known is not None:
+        return AccountRef(known, "allowance")
     existing = select(Account.id).where(
         Account.user_id == user_id,
         Account.period_id == period.id,

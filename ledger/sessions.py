@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from datetime import datetime
 
-from flask import current_app
-from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ledger import audit
 from ledger.db import db, write_transaction
 from ledger.errors import NotFound, ValidationFailed
-from ledger.models import User
+from ledger.models import PasswordLink, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.services.access import hash_password
-
-LINK_MAX_AGE_SECONDS = 3 * 24 * 3600
 
 # Checked against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
@@ -35,14 +30,7 @@ def sign_in(email: str, password: str, *, now: datetime, actor: Actor, remember:
     password); return the person, or None."""
     user, refusal = _check(email, password)
     if refusal is None:
-        audit.record_alone(
-            "sign_in",
-            actor=replace(actor, user_id=user.id),
-            now=now,
-            object_type="user",
-            object_id=user.id,
-            details={"method": "password", "remember": remember},
-        )
+        signed_in(user.id, "password", now=now, actor=actor, remember=remember)
         return user
     audit.record_alone(
         "sign_in_failed",
@@ -54,6 +42,28 @@ def sign_in(email: str, password: str, *, now: datetime, actor: Actor, remember:
         details={"method": "password", "email": email[:254]},
     )
     return None
+
+
+def signed_in(user_id: int, method: str, *, now: datetime, actor: Actor, **details) -> None:
+    """Record a successful sign-in (any method): the audit row and the person's last sign-in."""
+
+    def work():
+        db.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(signed_in_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        audit.record(
+            "sign_in",
+            actor=replace(actor, user_id=user_id),
+            now=now,
+            object_type="user",
+            object_id=user_id,
+            details={"method": method, **details},
+        )
+
+    write_transaction(work)
 
 
 def _check(email: str, password: str) -> tuple[User | None, str | None]:
@@ -106,47 +116,10 @@ def change_password(
         user = _active(user_id)
         if not user.password_hash or not check_password_hash(user.password_hash, current):
             raise ValidationFailed("The current password is not right.", field="current")
-        _store_password(user.id, new)
+        store_password(user.id, new, now)
         return Outcome({"id": user.id}, "user", user.id)
 
     return run_operation("change_password", body, now=now, actor=actor)
-
-
-def password_link(user_id: int) -> str:
-    """Return a one-time set-password URL under BATON_BASE_URL for an active person."""
-    user = db.session.get(User, user_id)
-    if user is None or not user.active:
-        raise NotFound("No active person with that id.")
-    token = _serializer().dumps({"id": user.id, "fp": _fingerprint(user)})
-    base = current_app.config["BATON_BASE_URL"].rstrip("/")
-    return f"{base}/set-password/{token}"
-
-
-def link_user(token: str) -> User | None:
-    """Return the person a set-password token names, if it is fresh and still unused."""
-    try:
-        data = _serializer().loads(token, max_age=LINK_MAX_AGE_SECONDS)
-    except BadData:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
-        return None
-    user = db.session.get(User, data["id"])
-    if user is None or not user.active or data.get("fp") != _fingerprint(user):
-        return None
-    return user
-
-
-def set_password_by_link(token: str, new: str, *, now: datetime, actor: Actor) -> OperationResult:
-    """Set a password through a one-time link; using it changes the fingerprint, so it dies."""
-
-    def body(ctx):
-        user = link_user(token)
-        if user is None:
-            raise NotFound("This link has expired or was already used; ask an admin for a new one.")
-        _store_password(user.id, new)
-        return Outcome({"id": user.id}, "user", user.id)
-
-    return run_operation("set_password", body, now=now, actor=actor)
 
 
 def _active(user_id: int) -> User:
@@ -156,19 +129,22 @@ def _active(user_id: int) -> User:
     return user
 
 
-def _store_password(user_id: int, new: str) -> None:
+def store_password(user_id: int, new: str, now: datetime) -> None:
+    """Replace a password inside the caller's transaction: every session and every open
+    invitation or reset link of the person ends with it."""
     db.session.execute(
         update(User)
         .where(User.id == user_id)
         .values(password_hash=hash_password(new), session_version=User.session_version + 1)
         .execution_options(synchronize_session=False)
     )
-
-
-def _fingerprint(user: User) -> str:
-    material = f"{user.password_hash or ''}:{user.session_version}"
-    return hashlib.sha256(material.encode()).hexdigest()[:24]
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="baton-set-password")
+    db.session.execute(
+        update(PasswordLink)
+        .where(
+            PasswordLink.user_id == user_id,
+            PasswordLink.used_at.is_(None),
+            PasswordLink.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )

@@ -30,6 +30,7 @@ class TokenPrincipal:
     user_id: int
     token_id: int
     scopes: frozenset[str]
+    user: User | None = None  # loaded by the same statement as the token (one lookup)
 
 
 def token_hash(raw: str) -> str:
@@ -146,7 +147,7 @@ def authenticate_token(raw: str, *, now: datetime) -> TokenPrincipal | None:
     if not token.user.active:
         return None
     principal = TokenPrincipal(
-        token.user_id, token.id, token.scope_set & allowed_scopes(token.user)
+        token.user_id, token.id, token.scope_set & allowed_scopes(token.user), token.user
     )
     if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
         _touch(token.id, now)

@@ -23,13 +23,20 @@ SELF_AUTHENTICATED = {
 }
 # The only pages open without a session; every other page needs one (deny by default).
 PUBLIC_ENDPOINTS = frozenset(
-    {"auth.login", "auth.set_password", "static", *OPS_ENDPOINTS, *SELF_AUTHENTICATED}
+    {
+        "auth.login",
+        "auth.forgot_password",
+        "auth.set_password",
+        "static",
+        *OPS_ENDPOINTS,
+        *SELF_AUTHENTICATED,
+    }
 )
 
 
 def init_app(app: Flask) -> None:
     """Wire sessions, CSRF, security headers and the web blueprints."""
-    from web import limits, views
+    from web import limits, scopes, views
     from web.views import auth, bonus, pages, tokens
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
@@ -49,6 +56,7 @@ def init_app(app: Flask) -> None:
     limits.init_app(app)
     app.register_blueprint(pages.bp)
     views.init_app(app)
+    scopes.init_app(app)
     app.register_blueprint(bonus.bp)
 
 

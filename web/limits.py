@@ -10,7 +10,7 @@ EXTENSION = "baton_web_limiter"
 
 
 def init_app(app: Flask) -> None:
-    """Create this app's web limiter and wrap the login view in its two limits."""
+    """Create this app's web limiter and wrap the login and password-reset views in their limits."""
     # Each app gets its own limiter so that test apps never share counters or settings.
     limiter = Limiter(
         key_func=get_remote_address,
@@ -33,6 +33,14 @@ def init_app(app: Flask) -> None:
         view
     )
     app.view_functions["auth.login"] = view
+    # Every reset request counts (known address or not): a mailbox cannot be flooded and
+    # the limit answers the same for every address.
+    reset = app.view_functions["auth.forgot_password"]
+    reset = limiter.limit(_reset_account_limit, key_func=_account_key, scope="reset-account",
+                          methods=["POST"])(reset)  # fmt: skip
+    reset = limiter.limit(_reset_address_limit, key_func=get_remote_address, scope="reset-ip",
+                          methods=["POST"])(reset)  # fmt: skip
+    app.view_functions["auth.forgot_password"] = reset
 
 
 def _account_limit() -> str:
@@ -41,6 +49,14 @@ def _account_limit() -> str:
 
 def _address_limit() -> str:
     return current_app.config["BATON_LOGIN_RATE_LIMIT_IP"]
+
+
+def _reset_account_limit() -> str:
+    return current_app.config["BATON_RESET_RATE_LIMIT_ACCOUNT"]
+
+
+def _reset_address_limit() -> str:
+    return current_app.config["BATON_RESET_RATE_LIMIT_IP"]
 
 
 def _account_key() -> str:

@@ -149,7 +149,9 @@ class BonusRunListSchema(ma.Schema):
 
 
 class PayrollRowSchema(ma.Schema):
-    employee_id = fields.String(required=True)
+    employee_id = fields.String(
+        required=True, metadata={"description": "The HR employee number; empty when missing."}
+    )
     email = fields.String(required=True)
     name = fields.String(required=True)
     department = fields.String(required=True)
@@ -157,6 +159,10 @@ class PayrollRowSchema(ma.Schema):
     amount = fields.String(required=True, metadata={"description": "Major units, e.g. 12.50."})
     currency = fields.String(required=True)
     run_id = fields.Integer(required=True)
+    check = fields.String(
+        required=True,
+        metadata={"description": "Empty, or what payroll must check first (a missing HR number)."},
+    )
 
 
 class PayrollSchema(ma.Schema):

@@ -19,6 +19,7 @@ from .money import major_units
 from .scope import can_manage
 
 MAX_LIMIT = 500
+NO_HR_NUMBER = "NO HR EMPLOYEE NUMBER: match this person by email before paying"
 PAYROLL_COLUMNS = (
     "employee_id",
     "email",
@@ -28,6 +29,7 @@ PAYROLL_COLUMNS = (
     "amount",
     "currency",
     "run_id",
+    "check",
 )
 
 
@@ -83,7 +85,8 @@ def payroll(run_id: int, viewer: User | None) -> list[dict[str, Any]]:
     ).all()
     return [
         {
-            "employee_id": user.employee_number or str(user.id),
+            # Never Baton's own id in the HR number's place: payroll would pay the wrong person.
+            "employee_id": user.employee_number or "",
             "email": user.email,
             "name": user.name,
             "department": user.department.name if user.department else "",
@@ -91,9 +94,21 @@ def payroll(run_id: int, viewer: User | None) -> list[dict[str, Any]]:
             "amount": major_units(line.amount_cents, run.currency),
             "currency": run.currency,
             "run_id": run.id,
+            "check": "" if user.employee_number else NO_HR_NUMBER,
         }
         for line, user in rows
     ]
+
+
+def without_hr_number(user_ids: list[int]) -> set[int]:
+    """Return who among these people has no HR employee number for the payroll file."""
+    if not user_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(User.id).where(User.id.in_(user_ids), User.employee_number.is_(None))
+        )
+    )
 
 
 def stored_lines(run_id: int) -> list[BonusRunLine]:

@@ -75,9 +75,9 @@ def import_users_command(file, dry_run) -> None:
 @domain_errors
 def set_password_command(email) -> None:
     """Print a one-time link (under BATON_BASE_URL) where EMAIL can set a password."""
-    from ledger.sessions import password_link
+    from ledger.password_links import admin_link
 
-    click.echo(password_link(person(email).id))
+    click.echo(admin_link(person(email).id, now=utcnow(), actor=CLI_ACTOR))
 
 
 @click.command("create-token")

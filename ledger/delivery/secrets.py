@@ -19,6 +19,9 @@ from flask import current_app
 PREFIX = "whsec_"
 SECRET_BYTES = 32
 SEAL_VERSION = "v1:"
+# One key per use, derived apart, so a sealed mail link can never pass for a webhook secret.
+WEBHOOKS = b"webhook signing secrets"
+MAIL_LINKS = b"mail links"
 
 
 def new_secret() -> str:
@@ -26,24 +29,22 @@ def new_secret() -> str:
     return PREFIX + base64.b64encode(os.urandom(SECRET_BYTES)).decode()
 
 
-def seal(secret: str) -> str:
-    """Encrypt a signing secret for storage."""
-    return SEAL_VERSION + _fernet().encrypt(secret.encode()).decode()
+def seal(secret: str, info: bytes = WEBHOOKS) -> str:
+    """Encrypt a signing secret (or, with another `info`, any text) for storage."""
+    return SEAL_VERSION + _fernet(info).encrypt(secret.encode()).decode()
 
 
-def unseal(stored: str) -> str | None:
+def unseal(stored: str, info: bytes = WEBHOOKS) -> str | None:
     """Decrypt a stored secret; None when the app secret changed since it was sealed."""
     if not stored.startswith(SEAL_VERSION):
         return None
     try:
-        return _fernet().decrypt(stored.removeprefix(SEAL_VERSION).encode()).decode()
+        return _fernet(info).decrypt(stored.removeprefix(SEAL_VERSION).encode()).decode()
     except InvalidToken:
         return None
 
 
-def _fernet() -> Fernet:
+def _fernet(info: bytes) -> Fernet:
     app_secret = str(current_app.config["SECRET_KEY"]).encode()
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"baton", info=b"webhook signing secrets"
-    ).derive(app_secret)
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"baton", info=info).derive(app_secret)
     return Fernet(base64.urlsafe_b64encode(key))

@@ -12,6 +12,7 @@ from typing import Any
 
 from ledger import clock
 from ledger.db import write_transaction
+from ledger.delivery.secrets import MAIL_LINKS, seal
 from ledger.outbox import Event, append
 
 INVITATION = "mail.invitation"
@@ -28,10 +29,21 @@ def send_password_link(person: Any, link: str, ctx: Any = None) -> None:
     _ask(PASSWORD_LINK, person, link, ctx)
 
 
+def password_link_event(person: Any, link: str) -> Event:
+    """Return the event that mails `person` a password link, for a caller's own transaction."""
+    return _event(PASSWORD_LINK, person, link)
+
+
+def _event(type_: str, person: Any, link: str) -> Event:
+    # The outbox keeps events for good: the link (a password-setting secret) is sealed in it.
+    data = {"user": person.reference(), "sealed_link": seal(link, MAIL_LINKS)}
+    return Event(type_, data, "user", person.id)
+
+
 def _ask(type_: str, person: Any, link: str, ctx: Any) -> None:
-    data = {"user": person.reference(), "link": link}
+    event = _event(type_, person, link)
     if ctx is not None:
-        ctx.emit(type_, data, "user", person.id)
+        ctx.emit(event.type, event.data, event.object_type, event.object_id)
         return
     now = clock.utcnow()
-    write_transaction(lambda: append([Event(type_, data, "user", person.id)], now=now))
+    write_transaction(lambda: append([event], now=now))

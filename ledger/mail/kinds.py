@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ledger import clock
 from ledger.db import db
+from ledger.delivery.secrets import MAIL_LINKS, unseal
 from ledger.mail import INVITATION, PASSWORD_LINK
 from ledger.messages import reason_from, say
 from ledger.models import ServiceKind, User
@@ -76,7 +77,8 @@ def link_who(data: dict) -> list[tuple[int, str | None]]:
 def link_what(template: str) -> What:
     def what(data: dict, person: User, payload: dict) -> Mail:
         # Asked for by or for the person: no setting turns these off, so no unsubscribe.
-        return Mail(template, say(f"{template}.subject"), None, {"link": data["link"]})
+        link = unseal(data["sealed_link"], MAIL_LINKS) or say("link.lost")
+        return Mail(template, say(f"{template}.subject"), None, {"link": link})
 
     return what
 

@@ -4,6 +4,7 @@ from ledger.models.audit import AuditEvent, Seal
 from ledger.models.awards import Award, AwardLine, Reversal, ServiceKind
 from ledger.models.bonus import BonusRun, BonusRunLine, Conversion
 from ledger.models.chain import TransferSeal
+from ledger.models.identity import LINK_PURPOSES, PasswordLink
 from ledger.models.ledger import (
     ACCOUNT_KINDS,
     SYSTEM_ACCOUNT_KINDS,
@@ -38,6 +39,7 @@ __all__ = [
     "ACCOUNT_KINDS",
     "APPEND_ONLY_TABLES",
     "DELIVERY_STATUSES",
+    "LINK_PURPOSES",
     "NOTICE_KINDS",
     "ROLES",
     "SCOPES",
@@ -58,6 +60,7 @@ __all__ = [
     "NotificationSetting",
     "Operation",
     "OutboxEvent",
+    "PasswordLink",
     "Period",
     "Policy",
     "Reversal",

@@ -30,6 +30,7 @@ class User(db.Model):
         Index("ix_users_manager_id", "manager_id"),
         Index("ix_users_department_id", "department_id"),
         Index("uq_users_slack_user_id", "slack_user_id", unique=True),
+        Index("uq_users_oidc_subject", "oidc_subject", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +51,10 @@ class User(db.Model):
     # The person's Slack member id (U...), and the handle they had when they linked it.
     slack_user_id: Mapped[str | None] = mapped_column(String(32))
     slack_handle: Mapped[str | None] = mapped_column(String(80))
+    # When they last signed in (password or single sign-on); None: never, so invite them.
+    signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The OpenID Connect provider's `sub` for them, stored at their first SSO sign-in.
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
     department: Mapped[Department | None] = relationship(lazy="joined")
     manager: Mapped[User | None] = relationship(remote_side=[id], lazy="select")

@@ -17,25 +17,33 @@ from ledger.rules import DIRECTIONS
 FEED_PAGE = 20
 
 
-def award_documents(awards: list[Award]) -> list[dict]:
-    """Turn award rows into documents with two extra queries in all, not per award."""
+def award_documents(awards: list[Award], *, for_cards: bool = False) -> list[dict]:
+    """Turn award rows into documents with two extra queries in all, not per award.
+
+    `for_cards` adds what the pages show beside an award and the API's document leaves out:
+    the reversal's reason and the service account that gave it on the giver's behalf.
+    """
     if not awards:
         return []
-    people_ids = {a.giver_id for a in awards} | {
-        line.recipient_id for a in awards for line in a.lines
-    }
+    people_ids = (
+        {a.giver_id for a in awards}
+        | {a.actor_id for a in awards}
+        | {line.recipient_id for a in awards for line in a.lines}
+    )
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(people_ids)))}
     periods = dict(
         db.session.execute(
             select(Period.id, Period.key).where(Period.id.in_({a.period_id for a in awards}))
         ).all()
     )
-    reversed_ids = set(
-        db.session.scalars(
-            select(Reversal.award_id).where(Reversal.award_id.in_([a.id for a in awards]))
-        )
+    reasons = dict(
+        db.session.execute(
+            select(Reversal.award_id, Reversal.reason).where(
+                Reversal.award_id.in_([a.id for a in awards])
+            )
+        ).all()
     )
-    return [
+    documents = [
         award_document(
             award_id=award.id,
             giver=people[award.giver_id],
@@ -47,10 +55,17 @@ def award_documents(awards: list[Award]) -> list[dict]:
             service_kind=award.service_kind,
             period=periods[award.period_id],
             created_at=award.created_at,
-            reversed_=award.id in reversed_ids,
+            reversed_=award.id in reasons,
         )
         for award in awards
     ]
+    if not for_cards:
+        return documents
+    for award, document in zip(awards, documents, strict=True):
+        document["reversal_reason"] = reasons.get(award.id)
+        via = people[award.actor_id] if award.actor_id != award.giver_id else None
+        document["via"] = via.reference() if via is not None else None
+    return documents
 
 
 def recent_awards(*, limit: int = 20, before: datetime | None = None) -> list[dict]:
@@ -187,4 +202,4 @@ def feed_page(
     awards = list(db.session.scalars(query))
     more = awards[limit:]
     awards = awards[:limit]
-    return award_documents(awards), (awards[-1].id if more else None)
+    return award_documents(awards, for_cards=True), (awards[-1].id if more else None)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import bindparam, text
 
+from ledger import rules
 from ledger.db import db
 
 MAX_DEPTH = 64  # a guard against a cycle that slipped past validation
@@ -49,6 +50,16 @@ def subtree(manager_id: int) -> set[int]:
     """Return everyone under a manager, transitively, without the manager."""
     rows = db.session.execute(_SUBTREE, {"root": manager_id, "max_depth": MAX_DEPTH})
     return {row[0] for row in rows} - {manager_id}
+
+
+def directions_from(giver_id: int, user_ids: Iterable[int]) -> dict[int, str]:
+    """Name how each person would have served the giver (up, down, lateral), in two queries."""
+    ids = sorted(set(user_ids))
+    chains = managers_above([giver_id, *ids])
+    return {
+        user_id: rules.direction(giver_id, user_id, chains[user_id], chains[giver_id])
+        for user_id in ids
+    }
 
 
 def is_above(manager_id: int, user_id: int) -> bool:

@@ -205,3 +205,18 @@ def employee_numbers(user_ids: list[int]) -> dict[int, str]:
         select(User.id, User.employee_number).where(User.id.in_(user_ids))
     ).all()
     return {row.id: row.employee_number or str(row.id) for row in rows}
+
+
+_NEVER_SIGNED_IN = (User.active.is_(True), User.kind == "person", User.signed_in_at.is_(None))
+
+
+def never_signed_in(emails: list[str] | None = None) -> list[User]:
+    """Return the active people who have never signed in (among `emails` when given)."""
+    query = select(User).where(*_NEVER_SIGNED_IN)
+    if emails is not None:
+        query = query.where(User.email.in_([email.strip().lower() for email in emails]))
+    return list(db.session.scalars(query.order_by(User.name, User.id)))
+
+
+def count_never_signed_in() -> int:
+    return db.session.scalar(select(func.count()).select_from(User).where(*_NEVER_SIGNED_IN)) or 0

@@ -21,7 +21,7 @@ from ledger.models import Award, AwardLine, Period, User
 from ledger.notifications import excerpt, notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.periods import period_at
-from ledger.postings import Move, ensure_allowance, ensure_earned, post
+from ledger.postings import Move, award_accounts, ensure_allowance, ensure_earned, post
 from ledger.queries.org import managers_above
 from ledger.queries.service_kinds import active_kind_codes
 from ledger.text import storable
@@ -52,10 +52,11 @@ def award_points(
         )
         period = period_at(now, lock=True)
         _check_award(request, people, period)
-        allowance = ensure_allowance(ctx, giver_user.id, period)
+        known, earned = award_accounts(giver_user.id, period.id, request.recipient_ids)
+        allowance = ensure_allowance(ctx, giver_user.id, period, known)
         award_id = _insert_award(ctx, request, giver_user, people, period, actor)
         line_rows, line_ids = _insert_lines(award_id, request, giver_user, people, now)
-        _pay(ctx, allowance, people, line_ids, points)
+        _pay(ctx, allowance, people, line_ids, points, earned)
         if period.pair_cap is not None:
             _check_pair_caps(giver_user.id, request.recipient_ids, period, points)
         _notify_recipients(ctx, award_id, giver_user, people, request)
@@ -141,10 +142,16 @@ def _insert_lines(award_id: int, request, giver: User, people: list[User], now: 
     return line_rows, line_ids
 
 
-def _pay(ctx, allowance, people: list[User], line_ids, points: int) -> None:
+def _pay(ctx, allowance, people: list[User], line_ids, points: int, earned: dict) -> None:
     """Move the points from the giver's allowance to each recipient, in recipient id order."""
     moves = [
-        Move(allowance, ensure_earned(person.id), points, "award", award_line_id=line_id)
+        Move(
+            allowance,
+            ensure_earned(person.id, earned.get(person.id)),
+            points,
+            "award",
+            award_line_id=line_id,
+        )
         for person, line_id in sorted(
             zip(people, line_ids, strict=True), key=lambda pair: pair[0].id
         )

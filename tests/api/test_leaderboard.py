@@ -47,7 +47,7 @@ def test_a_manager_sees_no_split_and_no_department_beyond_their_reach(awarded, a
     sales = boss.get(f"{BOARD}?scope=department:{awarded.cy.department_id}")
     assert (sales.status_code, sales.json["error"]["code"]) == (404, "not_found")
     csv_rows = boss.get(f"{BOARD}?format=csv").data.decode().splitlines()
-    assert csv_rows[0] == "rank,user_id,name,email,points,awards,customers"
+    assert csv_rows[0] == "rank,employee_id,user_id,name,email,points,awards,customers"
     # Their own department is all theirs (Boss, Ada, Bob): the split is shown there.
     own = boss.get(f"{BOARD}?scope=department&by_direction=true")
     assert own.status_code == 200 and "by_direction" in own.json["items"][0]
@@ -110,6 +110,7 @@ def test_the_board_answers_csv(awarded, as_user):
     response = as_user(awarded.admin, ["read", "manage"]).get(f"{BOARD}?format=csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.data.decode())))
-    assert rows[0] == ["rank", "user_id", "name", "email", "points", "awards", "customers",
-                       "up", "down", "lateral"]  # fmt: skip
-    assert rows[1][:5] == ["1", str(awarded.bob.id), "Bob", "bob@example.com", "15"]
+    assert rows[0] == ["rank", "employee_id", "user_id", "name", "email", "points", "awards",
+                       "customers", "up", "down", "lateral"]  # fmt: skip
+    bob = str(awarded.bob.id)
+    assert rows[1][:6] == ["1", bob, bob, "Bob", "bob@example.com", "15"]

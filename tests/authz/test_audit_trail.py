@@ -88,7 +88,9 @@ def test_an_inactive_person_s_sign_in_is_refused_and_recorded(world):
     admin = world.sessions["A"]
     token = csrf_of(admin, f"/admin/people/{world.ids['X']}")
     before = last_id()
-    response = admin.post(f"/admin/people/{world.ids['X']}/active", data={"csrf_token": token})
+    response = admin.post(
+        f"/admin/people/{world.ids['X']}/active", data={"csrf_token": token, "confirm": "yes"}
+    )
     assert response.status_code in (200, 302)
     [deactivated] = [e for e in events("update_user") + events("deactivate_user") if e.id > before]
     assert deactivated.actor_id == world.ids["A"]

@@ -164,6 +164,8 @@ WEB = {
     ("admin_people.set_active", "POST"): ("/admin/people/{X}/active", {"A"}),
     ("admin_people.hr_import", "GET"): ("/admin/people/import", {"A"}),
     ("admin_people.hr_import", "POST"): ("/admin/people/import", {"A"}),
+    ("admin_invitations.invite_one", "POST"): ("/admin/people/{X}/invite", {"A"}),
+    ("admin_invitations.invite_many", "POST"): ("/admin/people/invite", {"A"}),
     ("admin_periods.index", "GET"): ("/admin/periods/", {"A"}),
     ("admin_periods.open_current", "POST"): ("/admin/periods/open", {"A"}),
     ("admin_periods.close", "POST"): ("/admin/periods/close", {"A"}),
@@ -190,6 +192,9 @@ WEB = {
     ("auth.password", "POST"): ("/account/password", LOGGED_IN),
     ("auth.set_password", "GET"): ("/set-password/not-a-real-token", PUBLIC),
     ("auth.set_password", "POST"): ("/set-password/not-a-real-token", PUBLIC),
+    # The same answer for every address (tests/mail/test_invitations.py checks it).
+    ("auth.forgot_password", "GET"): ("/forgot-password", PUBLIC),
+    ("auth.forgot_password", "POST"): ("/forgot-password", PUBLIC),
     ("tokens.index", "GET"): ("/tokens/", LOGGED_IN),
     ("tokens.create", "POST"): ("/tokens/", LOGGED_IN),
     ("tokens.create_for_service", "POST"): ("/tokens/service", {"A"}),

@@ -26,7 +26,7 @@ _serial = itertools.count(1)
 # Mutable business tables and the columns a refused request must leave untouched.
 WATCHED = {
     "users": "id, email, name, role, active, manager_id, department_id, password_hash, "
-    "session_version, employee_number, kind, slack_user_id, slack_handle",
+    "session_version, employee_number, kind, slack_user_id, slack_handle, oidc_subject",
     "departments": "id, name",
     "accounts": "id, balance, version, closed_at",
     "transfers": "id",
@@ -43,6 +43,7 @@ WATCHED = {
     "notifications": "id, user_id, read_at",
     "notification_settings": "*",
     "slack_links": "id, used_at, used_by_id",
+    "password_links": "id, used_at, revoked_at",
 }
 
 

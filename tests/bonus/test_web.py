@@ -53,7 +53,10 @@ def test_a_manager_previews_commits_downloads_and_marks_a_run_paid(ann):
     page = browser.html(run_path)
     assert "(committed)" in page and "Download the payroll file" in page
     csv = browser.get(f"{run_path}/payroll.csv").get_data(as_text=True)
-    assert csv.splitlines()[0] == "employee_id,email,name,department,points,amount,currency,run_id"
+    assert (
+        csv.splitlines()[0]
+        == "employee_id,email,name,department,points,amount,currency,run_id,check"
+    )
     assert len(csv.splitlines()) == 3 and ",10.00,EUR," in csv
     nonce = NONCE.findall(page)
     paid = browser.post(f"{run_path}/paid", {"nonce": nonce[0]})

@@ -162,7 +162,7 @@ def test_an_admin_adds_edits_and_deactivates_a_person(as_user, org):
         f"/admin/people/{nia.id}", {**form, "name": "Nia Newer", "role": "manager"}
     )
     assert edited.status_code == 302
-    browser.post(f"/admin/people/{nia.id}/active", {"active": "0"})
+    browser.post(f"/admin/people/{nia.id}/active", {"active": "0", "confirm": "yes"})
     db.session.expire_all()
     nia = db.session.get(User, nia.id)
     assert (nia.name, nia.role, nia.active) == ("Nia Newer", "manager", False)
@@ -179,7 +179,7 @@ def test_person_form_errors_are_shown_inline(as_user, org):
 
 def test_an_admin_cannot_deactivate_themselves(as_user, org):
     browser = as_user("admin")
-    browser.post(f"/admin/people/{org['admin'].id}/active", {"active": "0"})
+    browser.post(f"/admin/people/{org['admin'].id}/active", {"active": "0", "confirm": "yes"})
     assert db.session.get(User, org["admin"].id).active
 
 

@@ -5,10 +5,11 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from ledger.clock import utcnow
 from ledger.operations import Actor
+from ledger.password_links import admin_link
 from ledger.queries.people import user_by_email
 from ledger.services.directory import deactivate_user
-from ledger.sessions import password_link
 from tests.factories import make_user
 from tests.figures import write_figure
 
@@ -181,7 +182,7 @@ def test_next_accepts_a_path_on_this_site(client, ann):
 
 def test_the_set_password_link_works_once(app, client):
     make_user("new@example.com", password=None)
-    link = password_link(user_by_email("new@example.com").id)
+    link = admin_link(user_by_email("new@example.com").id, now=utcnow(), actor=Actor(None))
     assert link.startswith("http://127.0.0.1:5000/set-password/")
     path = link.removeprefix("http://127.0.0.1:5000")
     form = {"new": "my first password", "confirm": "my first password"}

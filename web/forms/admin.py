@@ -119,6 +119,16 @@ class PersonEditForm(PersonForm):
 
 
 class NewPersonForm(PersonForm):
+    kind = SelectField(
+        "Kind",
+        choices=choices(
+            [
+                ("person", "A person"),
+                ("service", "A service account (an integration; may give on behalf of people)"),
+                ("bot", "A bot (reads only)"),
+            ]
+        ),
+    )
     password = StringField(
         "First password (optional: at least 10 characters)",
         validators=[Optional(), Length(min=10, max=1024)],

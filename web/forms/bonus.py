@@ -20,8 +20,8 @@ from web.text import TextForm
 
 class RunForm(TextForm):
     scope = SelectField("Who", validators=[DataRequired()])
-    since = DateField("From (inclusive)", validators=[InputRequired()])
-    until = DateField("To (inclusive)", validators=[InputRequired()])
+    since = DateField("First day", validators=[InputRequired()])
+    until = DateField("Last day (included)", validators=[InputRequired()])
     rule = RadioField(
         "Rule",
         choices=choices([("rate", "A rate per point"), ("pool", "A pool split by points")]),

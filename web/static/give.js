@@ -32,6 +32,41 @@
     return form.querySelectorAll("input[name=recipients]:checked").length;
   }
 
+  // Who is chosen, with how each served you, stays in view however the list is scrolled.
+  var chosenList = document.getElementById("chosen-list");
+  var chosenEmpty = document.getElementById("chosen-empty");
+
+  function renderChosen() {
+    chosenList.textContent = "";
+    var boxes = form.querySelectorAll("input[name=recipients]:checked");
+    Array.prototype.forEach.call(boxes, function (box) {
+      var item = box.closest("li");
+      var entry = document.createElement("li");
+      entry.dataset.id = box.value;
+      entry.appendChild(document.createTextNode(item.dataset.name + " "));
+      var badge = document.createElement("span");
+      badge.className = "badge badge-" + item.dataset.direction;
+      badge.title = item.dataset.hint;
+      badge.textContent = item.dataset.label;
+      entry.appendChild(badge);
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "secondary outline remove-chosen";
+      remove.textContent = "Remove";
+      remove.setAttribute("aria-label", "Remove " + item.dataset.name);
+      remove.addEventListener("click", function () {
+        box.checked = false;
+        renderChosen();
+        updateCost();
+        applyFilter();
+        filter.focus();
+      });
+      entry.appendChild(remove);
+      chosenList.appendChild(entry);
+    });
+    chosenEmpty.hidden = boxes.length > 0;
+  }
+
   function updateCost() {
     var each = parseInt(points.value, 10);
     var people = chosen();
@@ -57,6 +92,11 @@
     if (event.key === "Enter" && complete) event.preventDefault();
   });
   form.addEventListener("change", updateCost);
+  form.addEventListener("change", function (event) {
+    // Only a ticked box changes who is chosen; rebuilding on the search box's change (on blur)
+    // would replace a Remove button between its mousedown and its click.
+    if (event.target.name === "recipients") renderChosen();
+  });
   points.addEventListener("input", updateCost);
   form.addEventListener("submit", function () {
     // One click sends once; the one-time key makes any resubmit count once anyway.
@@ -64,6 +104,7 @@
     window.setTimeout(function () { button.disabled = true; button.setAttribute("aria-busy", "true"); }, 0);
   });
   applyFilter();
+  renderChosen();
   updateCost();
   // After a refused submit, take the keyboard to the first field that needs attention.
   var invalid = form.querySelector(

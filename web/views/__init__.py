@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -27,17 +27,31 @@ def init_app(app: Flask) -> None:
         slack_link,
         unsubscribe,
     )
-    from web.views.admin import audit, kinds, periods, reversals, settings, webhooks
+    from web.views.admin import audit, invitations, kinds, periods, reversals, settings, webhooks
     from web.views.admin import bp as admin_bp
     from web.views.admin import people as admin_people
 
     pages = (give, feed, people, leaderboard, settings, kinds, periods, admin_people, reversals,
-             webhooks, audit, notifications, slack_link, unsubscribe, insights)  # fmt: skip
+             webhooks, audit, notifications, slack_link, unsubscribe, insights,
+             invitations)  # fmt: skip
     for blueprint in (admin_bp, *(module.bp for module in pages)):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(DIRECTION_LABELS=DIRECTION_LABELS, DIRECTION_HINTS=DIRECTION_HINTS)
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["window"] = window
     app.context_processor(notifications.unread_for_navigation)
+
+
+def window(since: str | datetime, until: str | datetime) -> str:
+    """State a window as its first and last days, both included: `1 Oct 2026 to 31 Oct 2026`."""
+    zone = ZoneInfo(current_app.config["BATON_TIMEZONE"])
+    start, end = (
+        (datetime.fromisoformat(value) if isinstance(value, str) else value).astimezone(zone)
+        for value in (since, until)
+    )
+    # The stored end is the midnight after the last day, so the last day is the one before.
+    last = end - timedelta(microseconds=1)
+    return f"{start.day} {start:%b %Y} to {last.day} {last:%b %Y} (both days included)"
 
 
 def when(value: str | datetime | None) -> str:

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     g,
@@ -22,14 +21,9 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ledger.clock import utcnow
 from ledger.errors import LedgerError
+from ledger.password_links import link_user, mail_configured, request_reset, set_password_by_link
 from ledger.queries.people import user_by_id
-from ledger.sessions import (
-    change_password,
-    end_sessions,
-    link_user,
-    set_password_by_link,
-    sign_in,
-)
+from ledger.sessions import change_password, end_sessions, sign_in
 from web.acting import request_actor, web_actor
 from web.text import TextForm
 
@@ -40,6 +34,10 @@ class LoginForm(TextForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField("Keep me logged in on this device")
+
+
+class ForgotForm(TextForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
 
 
 class NewPasswordForm(TextForm):
@@ -126,17 +124,37 @@ def password():
     return render_template("auth/password.html", form=form), 200 if request.method == "GET" else 422
 
 
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        request_reset(form.email.data, now=utcnow(), actor=request_actor(None))
+        # The same answer whether or not the address has an account: no one learns who does.
+        flash(
+            "If that address belongs to an account, a link to set a new password is on its "
+            "way; it works once, for an hour.",
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    status = 200 if request.method == "GET" else 422
+    return render_template("auth/forgot.html", form=form, mail=mail_configured()), status
+
+
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
 def set_password(token: str):
-    if link_user(token) is None:
-        abort(404)
+    if link_user(token, utcnow()) is None:
+        return render_template("auth/link_spent.html"), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
-        set_password_by_link(token, form.new.data, now=utcnow(), actor=request_actor(None))
-        logout_user()
-        renew_csrf_token()
-        flash("Your password is set; log in with it now.", "info")
-        return redirect(url_for("auth.login"))
+        try:
+            set_password_by_link(token, form.new.data, now=utcnow(), actor=request_actor(None))
+        except LedgerError as error:
+            form.new.errors = [error.message]
+        else:
+            logout_user()
+            renew_csrf_token()
+            flash("Your password is set; log in with it now.", "info")
+            return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form), (
         200 if request.method == "GET" else 422
     )

@@ -9,7 +9,14 @@ from flask_login import current_user
 
 from ledger import calendar, clock, settings
 from ledger.bonus.money import major_units, minor_units
-from ledger.bonus.queries import PAYROLL_COLUMNS, get_run, list_runs, payroll, visible_run
+from ledger.bonus.queries import (
+    PAYROLL_COLUMNS,
+    get_run,
+    list_runs,
+    payroll,
+    visible_run,
+    without_hr_number,
+)
 from ledger.bonus.rules import Rule
 from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
 from ledger.errors import LedgerError
@@ -21,6 +28,7 @@ from web.acting import form_key, web_actor
 from web.forms.base import NonceForm, choices
 from web.forms.bonus import ConfirmForm, RunForm
 from web.guards import role_required
+from web.scopes import scope_label
 from web.views.refusals import show_refusal
 
 bp = Blueprint("bonus", __name__, url_prefix="/bonus")
@@ -50,8 +58,12 @@ def show(run_id: int):
     forms["commit"].version.data = run.get("version")
     # Pairs and rings trading points in the run's window, beside the people concerned.
     window = Window(*(datetime.fromisoformat(run[bound]) for bound in ("since", "until")))
+    people = [line["user"]["id"] for line in run["lines"] if line["amount_cents"] > 0]
     trading = flags_by_person(window, [line["user"]["id"] for line in run["lines"]])
-    return render_template("bonus/show.html", run=run, forms=forms, trading=trading)
+    unnumbered = without_hr_number(people)
+    return render_template(
+        "bonus/show.html", run=run, forms=forms, trading=trading, unnumbered=unnumbered
+    )
 
 
 @bp.post("/<int:run_id>/<any(commit, void, paid):verb>")
@@ -102,11 +114,11 @@ def _nonce_form(form_class):
 
 def _run_form() -> RunForm:
     form = RunForm()
-    scopes = [(f"team:{current_user.id}", "My whole team")]
+    scopes = [f"team:{current_user.id}"]
     if current_user.role == "admin":
-        scopes.append(("company", "The whole company"))
-        scopes += [(f"department:{d['id']}", f"Department: {d['name']}") for d in departments()]
-    form.scope.choices = choices(scopes)
+        scopes.append("company")
+        scopes += [f"department:{d['id']}" for d in departments()]
+    form.scope.choices = choices([(scope, scope_label(scope)) for scope in scopes])
     if request.method == "GET":
         today = calendar.local_date(clock.utcnow(), settings.timezone())
         form.until.data = today.replace(day=1) - timedelta(days=1)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ledger import clock
 from ledger.errors import LedgerError
 from ledger.queries.balances import balances
+from ledger.queries.org import directions_from
 from ledger.queries.people import people_search
 from ledger.queries.periods import award_limits
 from ledger.queries.service_kinds import service_kinds
@@ -74,6 +75,7 @@ def _page(form: GiveForm, kinds: list[dict]) -> dict:
         "form": form,
         "kinds": kinds,
         "people": people,
+        "directions": directions_from(current_user.id, [person["id"] for person in people]),
         "query": query,
         "search_error": problem,
         "balances": balances(current_user.id, now),

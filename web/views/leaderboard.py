@@ -10,13 +10,15 @@ from flask_login import current_user
 from ledger import clock
 from ledger.errors import LedgerError, ValidationFailed, http_status
 from ledger.queries.leaderboard import METRICS
-from ledger.queries.people import departments, employee_numbers
+from ledger.queries.leaderboard_csv import leaderboard_table
+from ledger.queries.people import departments
 from ledger.queries.periods import recent_period_keys
 from ledger.queries.scopes import departments_in_reach
 from ledger.queries.service_kinds import service_kinds
 from ledger.queries.standings import standings
 from ledger.rules import DIRECTIONS
 from ledger.tokens import allowed_scopes
+from web.scopes import scope_label
 from web.views.exports import csv_response
 
 bp = Blueprint("leaderboard", __name__)
@@ -44,20 +46,8 @@ def download():
     choice, rows, split, error = _ranking()
     if error:
         return index()
-    header = ["rank", "employee_id", "user_id", "name", "email", "points", "awards", "customers"]
-    directions = list(DIRECTIONS) if split else []
-    numbers = employee_numbers([row["user"]["id"] for row in rows])
-    return csv_response(
-        header + directions,
-        (
-            [row["rank"], numbers[row["user"]["id"]], row["user"]["id"]]
-            + [row["user"]["name"], row["user"]["email"]]
-            + [row["points"], row["awards"], row["customers"]]
-            + [row["by_direction"][name] for name in directions]
-            for row in rows
-        ),
-        f"baton-leaderboard-{choice['period'] or 'custom'}.csv",
-    )
+    header, lines = leaderboard_table(rows, split)
+    return csv_response(header, lines, f"baton-leaderboard-{choice['period'] or 'custom'}.csv")
 
 
 def _manage() -> bool:
@@ -88,6 +78,12 @@ def _ranking():
     try:
         since = _day(choice["since"], "since") if choice["period"] is None else None
         until = _day(choice["until"], "until") if choice["period"] is None else None
+        if choice["period"] is None and (since is None or until is None):
+            # A custom range without its dates used to show this month without saying so.
+            raise ValidationFailed(
+                "For a custom range give both dates (From and Until); or choose a period.",
+                field="since",
+            )
         ranked = standings(
             current_user,
             now=now,
@@ -117,12 +113,13 @@ def _day(text: str, name: str) -> date | None:
 
 
 def _scope_options() -> list[tuple[str, str]]:
-    options = [("company", "The whole company")]
+    scopes = ["company"]
     if current_user.department_id:
-        options.append(("department", f"My department ({current_user.department.name})"))
-    options.append(("team", "My team (people who share my manager)"))
+        scopes.append("department")
+    scopes.append("team")
     if _manage():
-        options.append((f"team:{current_user.id}", "Everyone under me (my whole organisation)"))
+        scopes.append(f"team:{current_user.id}")
+    options = [(scope, scope_label(scope)) for scope in scopes]
     # Other departments only where the viewer's reach covers all their people.
     covered = departments_in_reach(current_user)
     options += [

@@ -13,8 +13,7 @@ FIELD_FOR_CODE = {
     "recipient_inactive": "recipients",
     "duplicate_recipient": "recipients",
     "pair_cap_reached": "recipients",
-    "insufficient_allowance": "points",
-}
+}  # insufficient_allowance is about the total, not the points each: it goes above the form
 # Messages that say what to do when a one-time form was sent twice.
 AGAIN = {
     "idempotency_key_reused": "This form was already sent with other values. "

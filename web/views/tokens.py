@@ -39,14 +39,23 @@ class ServiceTokenForm(TokenForm):
     owner = SelectField("Service account", coerce=int)
 
 
+def _own_form() -> TokenForm:
+    """A token form offering only the scopes the person's role allows."""
+    form = TokenForm()
+    allowed = allowed_scopes(current_user)
+    form.scopes.choices = [SelectChoice(scope, scope) for scope in SCOPES if scope in allowed]
+    form.scopes.validate_choice = False  # the ledger says which scopes the role does not allow
+    return form
+
+
 @bp.get("/")
 def index():
-    return _render(TokenForm(), _service_form())
+    return _render(_own_form(), _service_form())
 
 
 @bp.post("/")
 def create():
-    form = TokenForm()
+    form = _own_form()
     if not form.validate_on_submit():
         return _render(form, _service_form(), 422)
     return _create(current_user.id, form, lambda: _render(form, _service_form(), 422))
@@ -57,8 +66,8 @@ def create():
 def create_for_service():
     form = _service_form()
     if not form.validate_on_submit():
-        return _render(TokenForm(), form, 422)
-    return _create(form.owner.data, form, lambda: _render(TokenForm(), form, 422))
+        return _render(_own_form(), form, 422)
+    return _create(form.owner.data, form, lambda: _render(_own_form(), form, 422))
 
 
 @bp.post("/<int:token_id>/revoke")

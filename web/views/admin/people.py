@@ -7,7 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from ledger import clock
 from ledger.errors import LedgerError
 from ledger.imports.importer import ImportRejected, import_file
-from ledger.queries.people import list_users, people_search, user_by_id, user_document
+from ledger.queries.people import (
+    count_never_signed_in,
+    list_users,
+    people_search,
+    user_by_id,
+    user_document,
+)
 from ledger.services.directory import create_user, deactivate_user, update_user
 from ops.edge import large_upload
 from web.acting import web_actor
@@ -43,13 +49,15 @@ def index():
     except LedgerError as error:
         flash(error.message, "error")
         page = list_users(q=query or None, limit=50)
-    return render_template("admin/people.html", page=page, query=query)
+    return render_template(
+        "admin/people.html", page=page, query=query, uninvited=count_never_signed_in()
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("admin")
 def new():
-    form = NewPersonForm()
+    form = NewPersonForm(kind=request.args.get("kind", "person"))
     form.manager_id.choices = _manager_choices()
     if form.validate_on_submit():
         manager = user_by_id(form.manager_id.data) if form.manager_id.data else None
@@ -60,6 +68,7 @@ def new():
                 department=form.department.data or None,
                 manager=manager.email if manager else None,
                 role=form.role.data,
+                kind=form.kind.data,
                 password=form.password.data or None,
                 employee_number=form.employee_number.data or None,
                 now=clock.utcnow(),
@@ -103,13 +112,20 @@ def edit(user_id: int):
             flash(f"Saved {form.name.data}.", "success")
             return redirect(url_for(".edit", user_id=user_id))
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/person_form.html", form=form, person=person), status
+    signed_in = user.signed_in_at is not None
+    return render_template(
+        "admin/person_form.html", form=form, person=person, signed_in=signed_in
+    ), status
 
 
 @bp.post("/<int:user_id>/active")
 @role_required("admin")
 def set_active(user_id: int):
     activate = request.form.get("active") == "1"
+    if not activate and request.form.get("confirm") != "yes":
+        # One stray click must not end someone's access: the form asks for a tick first.
+        flash("Nothing changed: tick “Yes, deactivate” to confirm.", "error")
+        return redirect(url_for(".edit", user_id=user_id))
     try:
         if activate:
             update_user(user_id, {"active": True}, now=clock.utcnow(), actor=web_actor())

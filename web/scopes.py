@@ -1,0 +1,38 @@
+"""One vocabulary for the groups people rank and pay: the same names on every page."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+
+from ledger.queries.people import departments, user_by_id
+
+COMPANY = "The whole company"
+PEERS = "My peers (people who share my manager)"
+UNDER_ME = "Everyone under me"
+
+
+def scope_label(scope: str) -> str:
+    """Name a scope as people read it, never as a raw id: `team:7` is `Everyone under Ann`."""
+    kind, _, number = (scope or "").partition(":")
+    if kind == "company":
+        return COMPANY
+    if kind == "team" and not number:
+        return PEERS
+    if kind == "team" and number.isdigit():
+        if current_user.is_authenticated and int(number) == current_user.id:
+            return UNDER_ME
+        person = user_by_id(int(number))
+        return f"Everyone under {person.name}" if person else scope
+    if kind == "department" and not number:
+        name = current_user.department.name if current_user.department_id else "none"
+        return f"My department ({name})"
+    if kind == "department" and number.isdigit():
+        names = {d["id"]: d["name"] for d in departments()}
+        return f"Department: {names.get(int(number), number)}"
+    return scope
+
+
+def init_app(app: Flask) -> None:
+    """Offer the label to templates as the `scope_label` filter."""
+    app.jinja_env.filters["scope_label"] = scope_label
