@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 
 from ledger.db import db
+from ledger.id_lists import among
 from ledger.models import Account, AwardLine, BonusRun, Conversion, Reversal, User
 from ledger.operations import request_hash
 
@@ -68,7 +69,7 @@ def unconverted_lines(
     rows = db.session.execute(
         select(AwardLine.recipient_id, AwardLine.id, AwardLine.points)
         .where(
-            AwardLine.recipient_id.in_(sorted(members)),
+            among(AwardLine.recipient_id, members),
             AwardLine.created_at >= since,
             AwardLine.created_at < until,
             AwardLine.giver_id != exclude_giver,
@@ -94,18 +95,23 @@ def clawbacks_owed(user_ids: Collection[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Account.user_id, Account.balance).where(
-            Account.kind == "clawback", Account.user_id.in_(sorted(user_ids)), Account.balance < 0
+            Account.kind == "clawback", among(Account.user_id, user_ids), Account.balance < 0
         )
     )
     return {user_id: -balance for user_id, balance in rows}
 
 
 def lock_line_ids(ids: Collection[int]) -> None:
-    """Lock award lines in id order: commit, void and reversal all take them before accounts."""
-    if ids:
+    """Lock award lines in id order: commit, void and reversal all take them before accounts.
+
+    The ids go as one parameter (`among`): a month of a large company has more lines than
+    PostgreSQL takes parameters in one statement. SQLite has no row locks; its writers are
+    one at a time (BEGIN IMMEDIATE), so there is nothing to take.
+    """
+    if ids and db.session.get_bind().dialect.name != "sqlite":
         db.session.execute(
             select(AwardLine.id)
-            .where(AwardLine.id.in_(sorted(ids)))
+            .where(among(AwardLine.id, ids))
             .order_by(AwardLine.id)
             .with_for_update(key_share=True)
         ).all()

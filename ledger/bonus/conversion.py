@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ledger.db import db
 from ledger.errors import DraftStale, Forbidden
+from ledger.id_lists import among
 from ledger.models import AwardLine, BonusRun, BonusRunLine, Conversion, User
 from ledger.postings import Move, ensure_clawback, ensure_earned, post, system_account
 
@@ -30,7 +31,7 @@ def check_not_involved(committer: User, found: Preview) -> None:
     line_ids = [line_id for line in found.eligible for line_id, _ in found.line_ids[line.user_id]]
     gave = db.session.scalar(
         select(AwardLine.id)
-        .where(AwardLine.id.in_(line_ids), AwardLine.giver_id == committer.id)
+        .where(among(AwardLine.id, line_ids), AwardLine.giver_id == committer.id)
         .limit(1)
     )
     if gave is not None:
@@ -70,7 +71,7 @@ def convert(ctx, run: BonusRun, found: Preview, creator: User) -> None:
     inactive = set(
         db.session.scalars(
             select(User.id).where(
-                User.id.in_([line.user_id for line in found.eligible]), User.active.is_(False)
+                among(User.id, [line.user_id for line in found.eligible]), User.active.is_(False)
             )
         )
     )

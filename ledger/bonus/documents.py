@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ledger.db import db
 from ledger.documents import timestamp, user_reference
+from ledger.id_lists import among
 from ledger.models import BonusRun, User
 
 from .collect import Preview
@@ -105,7 +106,8 @@ def totals(lines: list[dict], run: BonusRun, undistributed: int, all_capped: boo
 def _people(user_ids: list[int]) -> dict[int, User]:
     if not user_ids:
         return {}
-    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+    users = db.session.scalars(select(User).where(among(User.id, user_ids)))
+    return {user.id: user for user in users}
 
 
 def _line_documents(run: BonusRun, rows: Sequence, *, stored: bool) -> list[dict]:

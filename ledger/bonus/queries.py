@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ledger.db import db
 from ledger.errors import NotFound, ValidationFailed
+from ledger.id_lists import among
 from ledger.models import BonusRun, BonusRunLine, User
 
 from .collect import preview
@@ -106,7 +107,7 @@ def without_hr_number(user_ids: list[int]) -> set[int]:
         return set()
     return set(
         db.session.scalars(
-            select(User.id).where(User.id.in_(user_ids), User.employee_number.is_(None))
+            select(User.id).where(among(User.id, user_ids), User.employee_number.is_(None))
         )
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ledger.db import db
+from ledger.id_lists import among
 from ledger.models import AwardLine, BonusRun, BonusRunLine, Conversion, Reversal
 from ledger.postings import Move, ensure_clawback, ensure_earned, system_account
 
@@ -28,7 +29,7 @@ def void_moves(run: BonusRun) -> list[Move]:
         db.session.scalars(
             select(AwardLine.id)
             .join(Reversal, Reversal.award_id == AwardLine.award_id)
-            .where(AwardLine.id.in_(line_ids))
+            .where(among(AwardLine.id, line_ids))
         )
     )
     converted = system_account("converted")
