@@ -18,6 +18,7 @@ from api.schemas.insights import (
     UnrecognizedQuerySchema,
     UnrecognizedSchema,
 )
+from api.schemas.participation import ParticipationQuerySchema, ParticipationSchema
 from ledger.clock import utcnow
 from ledger.queries.insights import (
     insight_scope,
@@ -26,7 +27,9 @@ from ledger.queries.insights import (
     service_mix,
     unrecognized,
 )
+from ledger.queries.insights.participation import participation
 from ledger.queries.insights.rows import (
+    participation_rows,
     reciprocity_rows,
     service_map_rows,
     service_mix_rows,
@@ -111,4 +114,24 @@ class ServiceMap(MethodView):
         found = service_map(_scope(args))
         if csv_requested():
             return csv_response(*service_map_rows(found), "service-map.csv")
+        return found
+
+
+@bp.route("/insights/participation")
+class Participation(MethodView):
+    @requires("manage")
+    @bp.arguments(ParticipationQuerySchema, location="query", unknown=ma.RAISE)
+    @bp.response(200, ParticipationSchema)
+    @bp.doc(operationId="getParticipation", responses=CSV_DOC)
+    @documents_errors(bp, 401, 403, 404)
+    def get(self, args):
+        """Per team and department, the share of people who gave and who received in a period
+        (default: the current one), and the allowance granted, spent and expired; with the
+        scope's trend over the last 6 periods. `group` picks the CSV's rows."""
+        found = participation(
+            principal().user, now=utcnow(), scope=args.get("scope"), period=args.get("period")
+        )
+        if csv_requested():
+            header, rows = participation_rows(found, args["group"])
+            return csv_response(header, rows, f"participation-{args['group']}.csv")
         return found

@@ -15,6 +15,7 @@ PAGES = [
     ("/insights/unrecognized", None),
     ("/insights/reciprocity", None),
     ("/insights/service-map", None),
+    ("/insights/participation", "participation-trend-chart"),
 ]
 
 

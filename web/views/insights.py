@@ -15,7 +15,9 @@ from ledger.queries.insights import (
     service_mix,
     unrecognized,
 )
+from ledger.queries.insights.participation import participation
 from ledger.queries.insights.rows import (
+    participation_rows,
     reciprocity_rows,
     service_map_rows,
     service_mix_rows,
@@ -104,10 +106,33 @@ def service_map_csv():
     return csv_response(*service_map_rows(found), "baton-service-map.csv")
 
 
+@bp.get("/participation")
+@role_required("manager", "admin")
+def participation_page():
+    choice, found, error = _read(participation)
+    return _page("insights/participation.html", choice, error, found=found)
+
+
+@bp.get("/participation.csv")
+@role_required("manager", "admin")
+def participation_csv():
+    choice, found, error = _read(participation)
+    if error:
+        return _page("insights/participation.html", choice, error, found=None)
+    group = request.args.get("group")
+    group = group if group in ("teams", "departments", "trend") else "teams"
+    return csv_response(*participation_rows(found, group), f"baton-participation-{group}.csv")
+
+
 def _read(insight, **options):
     """Read scope and period from the query string and run `insight`; errors come back."""
     choice = {"scope": request.args.get("scope") or "", "period": request.args.get("period") or ""}
     try:
+        if insight is participation:  # one period and its trend, not a window
+            return choice, participation(
+                current_user, now=clock.utcnow(), scope=choice["scope"] or None,
+                period=choice["period"] or None,
+            ), None  # fmt: skip
         scope = insight_scope(
             current_user, now=clock.utcnow(), scope=choice["scope"] or None,
             period=choice["period"] or None, **options,

@@ -10,6 +10,8 @@ from typing import Any
 from ledger.queries.people import employee_numbers
 from ledger.rules import DIRECTIONS
 
+SHARES = ("people", "gave", "received", "gave_share", "received_share")
+BUDGET = ("granted", "spent", "expired", "left")
 FIGURES = ["points", "awards", "customers", *(f"{d}_points" for d in DIRECTIONS),
            *(f"{d}_awards" for d in DIRECTIONS), "cross_department_points",
            "cross_department_awards", "cross_department_share"]  # fmt: skip
@@ -106,3 +108,23 @@ def service_map_rows(found: dict[str, Any]) -> tuple[list[str], list[list]]:
         if found["points"][i][j]
     ]  # fmt: skip
     return header, rows
+
+
+def participation_rows(found: dict[str, Any], group: str) -> tuple[list[str], list[list]]:
+    """Return one CSV row per team, per department, or per period of the trend."""
+    if group == "teams":
+        header = ["period", "manager_id", "manager"]
+        lead = [[found["period"], row["manager"]["id"] if row["manager"] else "",
+                 _name(row["manager"])] for row in found["teams"]]  # fmt: skip
+    elif group == "departments":
+        header = ["period", "department_id", "department"]
+        lead = [[found["period"], row["department"]["id"] if row["department"] else "",
+                 _name(row["department"])] for row in found["departments"]]  # fmt: skip
+    else:
+        header = ["period"]
+        lead = [[row["period"]] for row in found["trend"]]
+    rows = [
+        [*cells, *(row[k] for k in SHARES), *(row["allowance"][k] for k in BUDGET)]
+        for cells, row in zip(lead, found[group], strict=True)
+    ]
+    return header + list(SHARES) + [f"allowance_{k}" for k in BUDGET], rows
