@@ -19,6 +19,12 @@ else:
     _made_here = tempfile.mkdtemp(prefix="baton-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _made_here
 
+# gunicorn answers a request line over its 4,094-byte default with an HTML 414 before Baton
+# sees it. A search of 200 characters, percent-encoded, plus a cursor and filters comes close
+# to that; 8,190 (gunicorn's ceiling for a bounded line) leaves room so that any request the
+# API document allows, and any near miss, gets Baton's JSON answer instead.
+limit_request_line = 8190
+
 
 def child_exit(server, worker):
     """Fold a dead worker's live gauges away; its counters stay in the totals."""

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import scenarios
+from bench import reporting, throughput
 
 SIZES = {  # quick stays under 3 minutes on 2 cores
     "quick": {"seconds": 4, "people": 1_000, "lines": 100_000, "repeats": 10},
@@ -71,10 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     for engine in engines:
         if "awards" in only:
-            rows += scenarios.award_throughput(engine, size["seconds"])
+            rows += throughput.award_throughput(engine, size["seconds"])
             print(table(rows), flush=True)
         if "reporting" in only:
-            rows += scenarios.reporting(engine, size["people"], size["lines"], size["repeats"])
+            rows += reporting.reporting(engine, size["people"], size["lines"], size["repeats"])
     print(table(rows))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
