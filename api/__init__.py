@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         ledger_admin,
         limits,
         meta,
+        recognition,
         users,
         webhooks,
     )
@@ -56,3 +57,4 @@ def init_app(app: Flask) -> None:
     rest.register_blueprint(webhooks.bp, url_prefix="/api/v1")
     rest.register_blueprint(audit.bp, url_prefix="/api/v1")
     rest.register_blueprint(insights.bp, url_prefix="/api/v1")
+    rest.register_blueprint(recognition.bp, url_prefix="/api/v1")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import marshmallow as ma
 from flask import request, url_for
@@ -28,16 +29,19 @@ from api.schemas.bonus_runs import (
 )
 from ledger.bonus.errors import VersionRequired
 from ledger.bonus.queries import PAYROLL_COLUMNS, get_run, list_runs, payroll, visible_run
-from ledger.bonus.rules import Rule
+from ledger.bonus.rules import DEFAULT_CUSTOMERS_K, Rule
 from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
 from ledger.clock import utcnow
 from ledger.errors import ValidationFailed
+from ledger.queries.insights import flags_by_person
+from ledger.queries.leaderboard import Window
 
 bp = Blueprint("BonusRuns", __name__, description="Turn earned points into money for payroll")
 
 RUN_PATH = f"/bonus-runs/<{ID_PATH}:run_id>"
 LINE_COLUMNS = ["user_id", "name", "email", "points", "clawback_points", "amount_cents", "amount",
-                "capped", "forfeited_cents", "below_minimum", "inactive"]  # fmt: skip
+                "capped", "forfeited_cents", "below_minimum", "inactive", "customers",
+                "effective_points"]  # fmt: skip
 
 
 @bp.route("/bonus-runs")
@@ -69,6 +73,7 @@ class BonusRuns(MethodView):
     def post(self, body):
         """Preview a bonus run over a window and scope; commit it to convert the points."""
         rule = body["rule"]
+        k = rule.get("customers_k", DEFAULT_CUSTOMERS_K) if rule["weight_by_customers"] else None
         result = create_draft(
             scope=body["scope"],
             since=body["since"],
@@ -79,6 +84,7 @@ class BonusRuns(MethodView):
                 rule.get("pool_cents"),
                 body.get("cap_cents"),
                 body["min_points"],
+                k,
             ),
             currency=body["currency"],
             now=utcnow(),
@@ -100,7 +106,16 @@ class BonusRun(MethodView):
         if csv_requested():
             rows = [_line_row(line) for line in run["lines"]]
             return csv_response(LINE_COLUMNS, rows, f"bonus-run-{run_id}-lines.csv")
-        return run, _etag(run)
+        return _with_trading(run), _etag(run)
+
+
+def _with_trading(run: dict) -> dict:
+    """Mark each line with the pairs and rings its person is part of in the run's window."""
+    window = Window(*(datetime.fromisoformat(run[bound]) for bound in ("since", "until")))
+    flags = flags_by_person(window, [line["user"]["id"] for line in run["lines"]])
+    for line in run["lines"]:
+        line["trading"] = flags.get(line["user"]["id"], [])
+    return run
 
 
 def _etag(run: dict) -> dict[str, str]:

@@ -6,7 +6,14 @@ import marshmallow as ma
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from api.schemas import DateOrDateTime, ListQuerySchema, StrictSchema, UserRefSchema, UtcDateTime
-from ledger.bonus.rules import MAX_CAP_CENTS, MAX_CENTS_PER_POINT, MAX_MIN_POINTS, MAX_POOL_CENTS
+from ledger.bonus.rules import (
+    DEFAULT_CUSTOMERS_K,
+    MAX_CAP_CENTS,
+    MAX_CENTS_PER_POINT,
+    MAX_CUSTOMERS_K,
+    MAX_MIN_POINTS,
+    MAX_POOL_CENTS,
+)
 
 STATUSES = ["draft", "committed", "paid", "voided"]
 
@@ -23,6 +30,23 @@ class RuleSchema(StrictSchema):
         validate=validate.Range(1, MAX_POOL_CENTS),
         metadata={"description": "Pool rule: the sum (minor units) split in proportion to points."},
     )
+    weight_by_customers = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Weight each person's points by their distinct internal "
+                  "customers: effective points = points x min(1, customers / customers_k), so "
+                  "ten customers count for more than one generous friend."},
+    )  # fmt: skip
+    customers_k = fields.Integer(
+        strict=True,
+        validate=validate.Range(1, MAX_CUSTOMERS_K),
+        metadata={"description": f"With weight_by_customers: the customers that count in full "
+                  f"(default {DEFAULT_CUSTOMERS_K})."},
+    )  # fmt: skip
+
+    @validates_schema
+    def k_needs_weighting(self, data, **kwargs):
+        if "customers_k" in data and not data.get("weight_by_customers"):
+            raise ValidationError("customers_k needs weight_by_customers.", "customers_k")
 
     @validates_schema
     def one_amount(self, data, **kwargs):
@@ -86,11 +110,34 @@ class RuleOutSchema(ma.Schema):
     type = fields.String(required=True)
     cents_per_point = fields.Integer()
     pool_cents = fields.Integer()
+    customers_k = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Points weighted by min(1, customers / k); null: not weighted."},
+    )
+
+
+class TradingFlagSchema(ma.Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["pair", "ring"]))
+    with_ = fields.List(
+        fields.Nested(UserRefSchema), required=True, data_key="with", attribute="with",
+        metadata={"description": "The others in the pair or ring."},
+    )  # fmt: skip
 
 
 class BonusLineSchema(ma.Schema):
     user = fields.Nested(UserRefSchema, required=True)
     points = fields.Integer(required=True)
+    customers = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "Distinct people who gave the points (customers rule; else null)."
+        },
+    )
+    effective_points = fields.Float(
+        allow_none=True,
+        metadata={"description": "Points net of clawback x min(1, customers / k), to two "
+                  "decimals; the amount follows them exactly (customers rule; else null)."},
+    )  # fmt: skip
     clawback_points = fields.Integer(required=True)
     amount_cents = fields.Integer(required=True)
     amount = fields.String(required=True, metadata={"description": "Major units, e.g. 12.50."})
@@ -98,6 +145,12 @@ class BonusLineSchema(ma.Schema):
     forfeited_cents = fields.Integer(required=True)
     below_minimum = fields.Boolean(required=True)
     inactive = fields.Boolean(required=True)
+    trading = fields.List(
+        fields.Nested(TradingFlagSchema),
+        metadata={"description": "Reading a run (GET): the pairs who award each other back and "
+                  "forth and the rings A→B→C→A this person is part of in the run's window, as "
+                  "/insights/reciprocity flags them. Flagged, never blocked."},
+    )  # fmt: skip
 
 
 class TotalsSchema(ma.Schema):

@@ -18,7 +18,7 @@ from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.people import user_by_email
 
 from .queries import get_run
-from .rules import Rule
+from .rules import DEFAULT_CUSTOMERS_K, MAX_CUSTOMERS_K, Rule
 from .services import commit_run, create_draft, mark_paid, void_run
 
 bonus_cli = AppGroup("bonus-run", help="Turn earned points into money for payroll.")
@@ -54,17 +54,31 @@ def _last_month() -> tuple[date, date]:
 @click.option("--currency", required=True, help="ISO 4217 code, e.g. EUR.")
 @click.option("--cap", type=click.IntRange(1, 10**11), help="Most one person gets (minor units).")
 @click.option("--min-points", type=click.IntRange(0, 10**6), default=0)
-def create_command(email, scope, since, until, last_month, rate, pool, currency, cap, min_points):
+@click.option(
+    "--by-customers", is_flag=True,
+    help="Weight points by distinct customers: points x min(1, customers / k).",
+)  # fmt: skip
+@click.option(
+    "--customers-k", type=click.IntRange(1, MAX_CUSTOMERS_K),
+    help=f"With --by-customers: the customers that count in full (default {DEFAULT_CUSTOMERS_K}).",
+)  # fmt: skip
+def create_command(
+    email, scope, since, until, last_month, rate, pool, currency, cap, min_points, by_customers,
+    customers_k,
+):  # fmt: skip
     """Preview a run; nothing is converted until `commit`."""
     if (rate is None) == (pool is None):
         raise click.UsageError("Give exactly one of --rate or --pool.")
+    if customers_k is not None and not by_customers:
+        raise click.UsageError("--customers-k goes with --by-customers.")
     if last_month:
         since, until = _last_month()
     elif since is None or until is None:
         raise click.UsageError("Give --since and --until, or --last-month.")
     else:
         since, until = since.date(), until.date()
-    rule = Rule("rate" if rate else "pool", rate, pool, cap, min_points)
+    k = (customers_k or DEFAULT_CUSTOMERS_K) if by_customers else None
+    rule = Rule("rate" if rate else "pool", rate, pool, cap, min_points, k)
     try:
         doc = create_draft(
             scope=scope, since=since, until=until, rule=rule, currency=currency,
@@ -94,6 +108,9 @@ def show_command(run_id, email):
         raise click.ClickException(error.message) from error
     for line in doc["lines"]:
         notes = [word for word in ("capped", "below_minimum", "inactive") if line[word]]
+        if line.get("effective_points") is not None:
+            weighted = f"{line['effective_points']:g} effective, {line['customers']} customers"
+            notes.insert(0, weighted)
         click.echo(
             f"  {line['user']['name']} <{line['user']['email']}>: {line['points']} points, "
             f"{doc['currency']} {line['amount']}" + (f" ({', '.join(notes)})" if notes else "")

@@ -14,6 +14,7 @@ from ledger.models import Account, AwardLine, BonusRun, Conversion, Reversal, Us
 from ledger.operations import request_hash
 
 from . import rules
+from .customers import distinct_customers
 from .scope import scope_members
 
 
@@ -44,7 +45,10 @@ class Preview:
 
 
 def rule_of(run: BonusRun) -> rules.Rule:
-    return rules.Rule(run.rule, run.cents_per_point, run.pool_cents, run.cap_cents, run.min_points)
+    return rules.Rule(
+        run.rule, run.cents_per_point, run.pool_cents, run.cap_cents, run.min_points,
+        run.customers_k,
+    )  # fmt: skip
 
 
 def preview(run: BonusRun, creator: User) -> Preview:
@@ -52,10 +56,12 @@ def preview(run: BonusRun, creator: User) -> Preview:
     members = scope_members(run.scope, creator)
     lines = unconverted_lines(members, run.since_at, run.until_at, exclude_giver=creator.id)
     owed = clawbacks_owed(lines)
+    customers = distinct_customers(lines) if run.customers_k is not None else {}
     people = [
-        rules.Person(user_id, sum(points for _, points in lines[user_id]), owed.get(user_id, 0))
+        rules.Person(user_id, sum(points for _, points in lines[user_id]), owed.get(user_id, 0),
+                     customers.get(user_id, 0))
         for user_id in sorted(lines)
-    ]
+    ]  # fmt: skip
     return Preview(rules.compute(rule_of(run), people), lines)
 
 

@@ -11,7 +11,9 @@ from ledger.documents import timestamp, user_reference
 from ledger.id_lists import among
 from ledger.models import BonusRun, User
 
+from . import rules
 from .collect import Preview
+from .customers import customers_in_run
 from .money import major_units
 
 
@@ -22,6 +24,7 @@ def run_document(run: BonusRun, body: dict | None = None, *, stale: bool = False
         rule["cents_per_point"] = run.cents_per_point
     else:
         rule["pool_cents"] = run.pool_cents
+    rule["customers_k"] = run.customers_k
     creator = db.session.get(User, run.created_by_id)
     document = {
         "id": run.id,
@@ -81,7 +84,8 @@ def preview_document(run: BonusRun, found: Preview) -> dict:
 
 def stored_document(run: BonusRun, stored: Sequence) -> dict:
     """Describe a committed run's fixed lines (BonusRunLine rows)."""
-    lines = _line_documents(run, stored, stored=True)
+    customers = customers_in_run(run.id) if run.customers_k is not None else {}
+    lines = _line_documents(run, stored, stored=True, customers=customers)
     undistributed = (run.pool_cents or 0) - run.total_cents if run.rule == "pool" else 0
     all_capped = bool(lines) and undistributed > 0 and all(line["capped"] for line in lines)
     return {"lines": lines, "totals": totals(lines, run, undistributed, all_capped)}
@@ -110,13 +114,20 @@ def _people(user_ids: list[int]) -> dict[int, User]:
     return {user.id: user for user in users}
 
 
-def _line_documents(run: BonusRun, rows: Sequence, *, stored: bool) -> list[dict]:
+def _line_documents(
+    run: BonusRun, rows: Sequence, *, stored: bool, customers: dict[int, int] | None = None
+) -> list[dict]:
     """Describe previewed lines (rules.Line) or stored ones (BonusRunLine rows)."""
     people = _people([row.user_id for row in rows])
+    counted = {row.user_id: customers.get(row.user_id, 0) if stored else row.customers
+               for row in rows} if run.customers_k is not None else {}  # fmt: skip
     return [
         {
             "user": user_reference(people[row.user_id]),
             "points": row.points,
+            # With a customers rule: distinct givers, and the points the amount follows.
+            "customers": counted.get(row.user_id),
+            "effective_points": _effective(row, counted.get(row.user_id), run.customers_k),
             "clawback_points": row.clawback_points,
             "amount_cents": row.amount_cents,
             "amount": major_units(row.amount_cents, run.currency),
@@ -129,3 +140,10 @@ def _line_documents(run: BonusRun, rows: Sequence, *, stored: bool) -> list[dict
         }
         for row in rows
     ]
+
+
+def _effective(row, customers: int | None, k: int | None) -> float | None:
+    """The weighted points (net of a clawback) to two decimals; the amounts use them exactly."""
+    if k is None or customers is None:
+        return None
+    return round(float(rules.weighted(row.points - row.clawback_points, customers, k)), 2)

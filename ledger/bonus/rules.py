@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -12,6 +13,8 @@ MAX_CENTS_PER_POINT = 10**6
 MAX_POOL_CENTS = 10**11
 MAX_CAP_CENTS = 10**11
 MAX_MIN_POINTS = 10**6
+MAX_CUSTOMERS_K = 100
+DEFAULT_CUSTOMERS_K = 3
 
 
 @dataclass(frozen=True)
@@ -23,15 +26,19 @@ class Rule:
     pool_cents: int | None = None
     cap_cents: int | None = None
     min_points: int = 0
+    # Weight points by distinct internal customers: points x min(1, customers / k). None: off.
+    customers_k: int | None = None
 
 
 @dataclass(frozen=True)
 class Person:
-    """A person's unconverted points in the run and the clawback they still owe."""
+    """A person's unconverted points in the run, the clawback they still owe and how many
+    distinct people gave them those points."""
 
     user_id: int
     points: int
     owed: int = 0
+    customers: int = 0
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,9 @@ class Line:
     capped: bool
     forfeited_cents: int
     below_minimum: bool
+    customers: int = 0
+    # The points the amount is computed on, when the rule weights by customers; else None.
+    effective_points: Fraction | None = None
 
     @property
     def eligible(self) -> bool:
@@ -66,14 +76,28 @@ def net_clawback(points: int, owed: int) -> int:
     return max(0, min(points, owed))
 
 
+def weighted(points: int, customers: int, k: int | None) -> Fraction | None:
+    """Return points x min(1, customers / k) exactly, or None when the rule does not weight:
+    ten customers count for more than one generous friend."""
+    if k is None:
+        return None
+    return Fraction(points) * min(Fraction(1), Fraction(customers, k))
+
+
 def compute(rule: Rule, people: list[Person]) -> Result:
-    """Apply the rule to everyone in the run; people below the minimum get nothing now."""
+    """Apply the rule to everyone in the run; people below the minimum (of raw points) get
+    nothing now. With `customers_k` the amounts follow the weighted points, exactly."""
     bases = []
     for person in people:
         below = person.points < rule.min_points or person.points <= 0
         withheld = 0 if below else net_clawback(person.points, person.owed)
-        bases.append((person, below, withheld))
-    paying = {p.user_id: p.points - w for p, below, w in bases if not below}
+        effective = weighted(person.points - withheld, person.customers, rule.customers_k)
+        bases.append((person, below, withheld, effective))
+    paying = {
+        p.user_id: p.points - w if effective is None else effective
+        for p, below, w, effective in bases
+        if not below
+    }
     if rule.type == "rate":
         amounts, capped = rate_amounts(paying, rule.cents_per_point or 0, rule.cap_cents)
         undistributed, all_capped = 0, False
@@ -82,11 +106,11 @@ def compute(rule: Rule, people: list[Person]) -> Result:
         undistributed = (rule.pool_cents or 0) - sum(amounts.values())
         all_capped = bool(paying) and undistributed > 0 and all(capped.values())
     lines = []
-    for person, below, withheld in bases:
+    for person, below, withheld, effective in bases:
         amount = amounts.get(person.user_id, 0)
         forfeited = 0
         if rule.type == "rate" and not below:
-            forfeited = paying[person.user_id] * (rule.cents_per_point or 0) - amount
+            forfeited = math.floor(paying[person.user_id] * (rule.cents_per_point or 0)) - amount
         lines.append(
             Line(
                 user_id=person.user_id,
@@ -96,25 +120,30 @@ def compute(rule: Rule, people: list[Person]) -> Result:
                 capped=capped.get(person.user_id, False),
                 forfeited_cents=forfeited,
                 below_minimum=below,
+                customers=person.customers,
+                effective_points=effective,
             )
         )
     return Result(lines, undistributed, all_capped)
 
 
 def rate_amounts(
-    points: dict[int, int], cents_per_point: int, cap: int | None
+    points: dict[int, int | Fraction], cents_per_point: int, cap: int | None
 ) -> tuple[dict[int, int], dict[int, bool]]:
-    """Pay points times the rate each, capped; the excess over the cap is forfeited."""
+    """Pay points times the rate each, capped; the excess over the cap is forfeited.
+
+    Weighted points can be fractions: the amount is rounded down to a whole minor unit.
+    """
     amounts, capped = {}, {}
     for user_id, count in points.items():
-        raw = count * cents_per_point
+        raw = math.floor(count * cents_per_point)
         capped[user_id] = cap is not None and raw > cap
         amounts[user_id] = min(raw, cap) if cap is not None else raw
     return amounts, capped
 
 
 def pool_amounts(
-    points: dict[int, int], pool: int, cap: int | None
+    points: dict[int, int | Fraction], pool: int, cap: int | None
 ) -> tuple[dict[int, int], dict[int, bool]]:
     """Split the pool in proportion to points with caps, and round by largest remainder.
 
@@ -174,6 +203,8 @@ def check_rule(rule: Rule) -> None:
     if rule.cap_cents is not None:
         _check_range(rule.cap_cents, 1, MAX_CAP_CENTS, "cap_cents")
     _check_range(rule.min_points, 0, MAX_MIN_POINTS, "min_points")
+    if rule.customers_k is not None:
+        _check_range(rule.customers_k, 1, MAX_CUSTOMERS_K, "customers_k")
 
 
 def _check_range(value: object, low: int, high: int, field: str) -> None:

@@ -56,6 +56,7 @@ def create_draft(
             currency=currency,
             cap_cents=rule.cap_cents,
             min_points=rule.min_points,
+            customers_k=rule.customers_k,
             status="draft",
             created_at=now,
         )

@@ -43,6 +43,8 @@ class BonusRun(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     cap_cents: Mapped[int | None] = mapped_column(BigInteger)
     min_points: Mapped[int] = mapped_column(default=0)
+    # Weight points by distinct customers: points x min(1, customers / k); NULL: not weighted.
+    customers_k: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(16), default="draft")
     # A hash of the previewed line set; commit refuses `draft_stale` when it no longer matches.
     draft_digest: Mapped[str] = mapped_column(String(64))

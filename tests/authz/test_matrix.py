@@ -95,6 +95,8 @@ API = {
     ("Balances.Balances", "GET"): ("/api/v1/users/{E1}/balances", None, REACH_E1),
     ("Balances.Entries", "GET"): ("/api/v1/users/{E1}/entries?account=earned", None, REACH_E1),
     ("Leaderboard.Leaderboard", "GET"): ("/api/v1/leaderboard", None, READ),
+    ("Recognition.Givers", "GET"): ("/api/v1/leaderboard/givers", None, READ),
+    ("Recognition.MyPayouts", "GET"): ("/api/v1/me/payouts", None, READ),
     ("Ledger.TopUps", "POST"): (
         "/api/v1/allowances/top-ups",
         lambda w: {"user": w.ids["E1"], "points": 1, "reason": "authorization test"},
@@ -152,6 +154,9 @@ WEB = {
     ("people.person", "GET"): ("/people/{E1}", LOGGED_IN),
     ("leaderboard.index", "GET"): ("/leaderboard", LOGGED_IN),
     ("leaderboard.download", "GET"): ("/leaderboard.csv", LOGGED_IN),
+    ("recognition.givers", "GET"): ("/leaderboard/givers", LOGGED_IN),
+    ("recognition.givers_csv", "GET"): ("/leaderboard/givers.csv", LOGGED_IN),
+    ("recognition.my_payouts", "GET"): ("/payouts", LOGGED_IN),
     ("admin.index", "GET"): ("/admin/", {"A"}),
     ("admin_kinds.index", "GET"): ("/admin/service-kinds/", {"A"}),
     ("admin_kinds.index", "POST"): ("/admin/service-kinds/", {"A"}),

@@ -16,6 +16,8 @@ PAGES = [
     ("/insights/reciprocity", None),
     ("/insights/service-map", None),
     ("/insights/participation", "participation-trend-chart"),
+    ("/leaderboard/givers", None),  # beside the insights, for everyone
+    ("/payouts", None),
 ]
 
 

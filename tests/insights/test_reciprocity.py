@@ -103,10 +103,13 @@ def test_the_flags_beside_people_in_a_bonus_preview(org):
     window = insight_scope(org["mo"], now=NOW).window
     ids = [org[name].id for name in ("Pam", "Rob", "Kim")]
     flags = flags_by_person(window, ids)
-    assert flags == {
-        org["Pam"].id: [{"kind": "pair", "with": ["Pat"]}],
-        org["Rob"].id: [{"kind": "ring", "with": ["Rae", "Ria"]}],
+    named = {person: [(flag["kind"], [other["name"] for other in flag["with"]]) for flag in found]
+             for person, found in flags.items()}  # fmt: skip
+    assert named == {
+        org["Pam"].id: [("pair", ["Pat"])],
+        org["Rob"].id: [("ring", ["Rae", "Ria"])],
     }
+    assert flags[org["Pam"].id][0]["with"][0]["id"] == org["Pat"].id
 
 
 def test_the_demo_organisation_holds_one_planted_ring_that_is_flagged(app):

@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ledger.bonus.rules import MAX_MIN_POINTS
+from ledger.bonus.rules import DEFAULT_CUSTOMERS_K, MAX_CUSTOMERS_K, MAX_MIN_POINTS
 from web.forms.base import AMOUNT, NonceForm, choices
 from web.text import TextForm
 
@@ -34,6 +34,12 @@ class RunForm(TextForm):
         "Minimum points (optional)",
         default=0,
         validators=[Optional(), NumberRange(0, MAX_MIN_POINTS)],
+    )
+    by_customers = BooleanField("Weight points by distinct customers")
+    customers_k = IntegerField(
+        "Customers that count in full",
+        default=DEFAULT_CUSTOMERS_K,
+        validators=[Optional(), NumberRange(1, MAX_CUSTOMERS_K)],
     )
 
 

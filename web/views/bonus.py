@@ -17,7 +17,7 @@ from ledger.bonus.queries import (
     visible_run,
     without_hr_number,
 )
-from ledger.bonus.rules import Rule
+from ledger.bonus.rules import DEFAULT_CUSTOMERS_K, Rule
 from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
 from ledger.errors import LedgerError
 from ledger.export import csv_from_dicts
@@ -131,8 +131,9 @@ def _create(form: RunForm) -> dict:
     amount = minor_units(form.amount.data, currency, field="amount")
     cap = minor_units(form.cap.data, currency, field="cap") if form.cap.data else None
     rate = form.rule.data == "rate"
+    k = (form.customers_k.data or DEFAULT_CUSTOMERS_K) if form.by_customers.data else None
     rule = Rule(form.rule.data, amount if rate else None, None if rate else amount, cap,
-                form.min_points.data or 0)  # fmt: skip
+                form.min_points.data or 0, k)  # fmt: skip
     return create_draft(
         scope=form.scope.data, since=form.since.data, until=form.until.data, rule=rule,
         currency=currency, now=clock.utcnow(), actor=web_actor(),

@@ -128,8 +128,8 @@ def reciprocity(scope: InsightScope, limits: Thresholds = DEFAULTS) -> dict[str,
 
 
 def flags_by_person(window: Window, people: list[int]) -> dict[int, list[dict]]:
-    """Return, for each of `people`, the flagged pairs and rings they are part of in a window
-    (the bonus-run preview shows them beside the person)."""
+    """Return, for each of `people`, the flagged pairs and rings they are part of in a window,
+    the others named as user references (the bonus-run preview shows them beside the person)."""
     pairs, rings = trading(window)
     wanted = set(people)
     flags: dict[int, list[dict]] = defaultdict(list)
@@ -139,10 +139,13 @@ def flags_by_person(window: Window, people: list[int]) -> dict[int, list[dict]]:
         for person in concerned:
             flags[person].append({"kind": kind, "with": [i for i in found["ids"] if i != person]})
         users.update({i: None for i in found["ids"]})
-    names = {
-        u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(users or [0])))
+    references = {
+        u.id: user_reference(u)
+        for u in db.session.scalars(select(User).where(User.id.in_(users or [0])))
     }
     return {
-        person: [{"kind": flag["kind"], "with": [names[i] for i in flag["with"]]} for flag in found]
+        person: [
+            {"kind": flag["kind"], "with": [references[i] for i in flag["with"]]} for flag in found
+        ]
         for person, found in flags.items()
     }
