@@ -5,20 +5,11 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from api.schemas import CsvListQuerySchema, DateOrDateTime, UserRefSchema, UtcDateTime
-from api.schemas.balances import PERIOD_PATTERN
-from api.schemas.leaderboard import SCOPE_PATTERN
+from api.schemas import UserRefSchema, UtcDateTime
+from api.schemas.leaderboard import SCOPE_PATTERN, RankingWindowQuerySchema
 
 
-class GiversQuerySchema(CsvListQuerySchema):
-    period = fields.String(
-        validate=validate.Regexp(PERIOD_PATTERN),
-        metadata={"description": "YYYY-MM or YYYY-Qn; or give since/until (default: now)."},
-    )
-    since = DateOrDateTime(metadata={"description": "Inclusive lower bound."})
-    until = DateOrDateTime(
-        metadata={"description": "A date includes that day; a datetime is exclusive."}
-    )
+class GiversQuerySchema(RankingWindowQuerySchema):
     scope = fields.String(
         load_default="company",
         validate=validate.Regexp(SCOPE_PATTERN),

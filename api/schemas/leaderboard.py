@@ -13,7 +13,9 @@ from ledger.rules import DIRECTIONS
 SCOPE_PATTERN = r"^(company|department(:[0-9]{1,10})?|team(:[0-9]{1,10})?)$"
 
 
-class LeaderboardQuerySchema(CsvListQuerySchema):
+class RankingWindowQuerySchema(CsvListQuerySchema):
+    """The window every ranking takes: a period key, or since/until."""
+
     period = fields.String(
         validate=validate.Regexp(PERIOD_PATTERN),
         metadata={"description": "YYYY-MM or YYYY-Qn; or give since/until (default: now)."},
@@ -22,6 +24,9 @@ class LeaderboardQuerySchema(CsvListQuerySchema):
     until = DateOrDateTime(
         metadata={"description": "A date includes that day; a datetime is exclusive."}
     )
+
+
+class LeaderboardQuerySchema(RankingWindowQuerySchema):
     scope = fields.String(
         load_default="company",
         validate=validate.Regexp(SCOPE_PATTERN),

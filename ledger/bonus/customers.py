@@ -8,23 +8,21 @@ from collections import defaultdict
 from sqlalchemy import func, select
 
 from ledger.db import db
+from ledger.id_lists import among
 from ledger.models import AwardLine, Conversion
-
-CHUNK = 500  # ids per IN (...) list, well under SQLite's bound-parameter limit
 
 
 def distinct_customers(lines: dict[int, tuple[tuple[int, int], ...]]) -> dict[int, int]:
     """Return, per person, how many distinct people gave the award lines a preview pays."""
-    ids = sorted(line_id for pairs in lines.values() for line_id, _ in pairs)
+    ids = [line_id for pairs in lines.values() for line_id, _ in pairs]
     givers: dict[int, set[int]] = defaultdict(set)
-    for start in range(0, len(ids), CHUNK):
-        rows = db.session.execute(
-            select(AwardLine.recipient_id, AwardLine.giver_id)
-            .where(AwardLine.id.in_(ids[start : start + CHUNK]))
-            .distinct()
-        )
-        for recipient_id, giver_id in rows:
-            givers[recipient_id].add(giver_id)
+    rows = db.session.execute(
+        select(AwardLine.recipient_id, AwardLine.giver_id)
+        .where(among(AwardLine.id, ids))
+        .distinct()
+    )
+    for recipient_id, giver_id in rows:
+        givers[recipient_id].add(giver_id)
     return {user_id: len(found) for user_id, found in givers.items()}
 
 
