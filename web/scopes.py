@@ -33,6 +33,18 @@ def scope_label(scope: str) -> str:
     return scope
 
 
+def own_scopes(manage: bool) -> list[str]:
+    """The groups every viewer may rank: the company, their department and peers, and with
+    `manage` everyone under them."""
+    scopes = ["company"]
+    if current_user.department_id:
+        scopes.append("department")
+    scopes.append("team")
+    if manage:
+        scopes.append(f"team:{current_user.id}")
+    return scopes
+
+
 def init_app(app: Flask) -> None:
     """Offer the label to templates as the `scope_label` filter."""
     app.jinja_env.filters["scope_label"] = scope_label

@@ -18,7 +18,7 @@ from ledger.queries.service_kinds import service_kinds
 from ledger.queries.standings import standings
 from ledger.rules import DIRECTIONS
 from ledger.tokens import allowed_scopes
-from web.scopes import scope_label
+from web.scopes import own_scopes, scope_label
 from web.views.exports import csv_response
 
 bp = Blueprint("leaderboard", __name__)
@@ -113,13 +113,7 @@ def _day(text: str, name: str) -> date | None:
 
 
 def _scope_options() -> list[tuple[str, str]]:
-    scopes = ["company"]
-    if current_user.department_id:
-        scopes.append("department")
-    scopes.append("team")
-    if _manage():
-        scopes.append(f"team:{current_user.id}")
-    options = [(scope, scope_label(scope)) for scope in scopes]
+    options = [(scope, scope_label(scope)) for scope in own_scopes(_manage())]
     # Other departments only where the viewer's reach covers all their people.
     covered = departments_in_reach(current_user)
     options += [

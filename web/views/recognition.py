@@ -11,7 +11,7 @@ from ledger.queries.givers import giver_standings, givers_table
 from ledger.queries.payouts import payouts
 from ledger.queries.periods import recent_period_keys
 from ledger.tokens import allowed_scopes
-from web.scopes import scope_label
+from web.scopes import own_scopes, scope_label
 from web.views.exports import csv_response
 
 bp = Blueprint("recognition", __name__)
@@ -27,7 +27,7 @@ def givers():
         window=window,
         error=error,
         top=max((row["people"] for row in rows), default=0),
-        scopes=[(scope, scope_label(scope)) for scope in _scopes()],
+        scopes=[(scope, scope_label(scope)) for scope in own_scopes(_manage())],
         periods=recent_period_keys(clock.utcnow()),
     ), http_status(error.code) if error else 200
 
@@ -45,14 +45,8 @@ def my_payouts():
     return render_template("payouts/index.html", payouts=payouts(current_user.id))
 
 
-def _scopes() -> list[str]:
-    scopes = ["company"]
-    if current_user.department_id:
-        scopes.append("department")
-    scopes.append("team")
-    if "manage" in allowed_scopes(current_user):
-        scopes.append(f"team:{current_user.id}")
-    return scopes
+def _manage() -> bool:
+    return "manage" in allowed_scopes(current_user)
 
 
 def _ranking():
@@ -64,7 +58,7 @@ def _ranking():
     }
     try:
         window, rows = giver_standings(
-            current_user, now=clock.utcnow(), manage="manage" in allowed_scopes(current_user),
+            current_user, now=clock.utcnow(), manage=_manage(),
             scope=choice["scope"], period=choice["period"],
         )  # fmt: skip
     except LedgerError as error:
