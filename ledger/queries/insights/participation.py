@@ -19,6 +19,7 @@ from ledger import calendar, settings
 from ledger.db import db
 from ledger.documents import user_reference
 from ledger.errors import ValidationFailed
+from ledger.id_lists import among
 from ledger.models import Account, Award, AwardLine, Department, Period, Reversal, Transfer, User
 from ledger.periods import current_period_key
 from ledger.queries.insights.reach import insight_scope, previous_key
@@ -68,7 +69,7 @@ def participation(
         teams[person.manager_id].append(person)
         departments[person.department_id].append(person)
     managers = {user.id: user_reference(user) for user in db.session.scalars(
-        select(User).where(User.id.in_([m for m in teams if m is not None] or [0])))}  # fmt: skip
+        select(User).where(among(User.id, [m for m in teams if m is not None])))}  # fmt: skip
     names = {d.id: {"id": d.id, "name": d.name} for d in db.session.scalars(select(Department))}
     since, until = calendar.period_bounds(key, settings.timezone())
     team_rows = [{"manager": managers.get(m), **figures(members, key)}
@@ -107,7 +108,7 @@ def _active(ids: list[int], keys: list[str]) -> tuple[dict, dict]:
         .distinct()
     )
     members = set(ids)
-    touching = or_(AwardLine.giver_id.in_(ids), AwardLine.recipient_id.in_(ids))
+    touching = or_(among(AwardLine.giver_id, ids), among(AwardLine.recipient_id, ids))
     for key, giver, recipient in db.session.execute(base.where(touching)):
         if giver in members:
             gave[key].add(giver)
@@ -128,7 +129,7 @@ def _budget(ids: list[int], keys: list[str]) -> dict[str, dict[int, dict[str, in
             select(Period.key, account.user_id, Transfer.kind, func.sum(Transfer.amount))
             .join(account, account.id == side)
             .join(Period, Period.id == account.period_id)
-            .where(account.kind == "allowance", account.user_id.in_(ids), Period.key.in_(keys))
+            .where(account.kind == "allowance", among(account.user_id, ids), Period.key.in_(keys))
             .group_by(Period.key, account.user_id, Transfer.kind)
         )
         for key, user_id, kind, amount in rows:
