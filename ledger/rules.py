@@ -117,6 +117,29 @@ def check_withdrawal(giver_id: int, asker_id: int | None, given_at: datetime, no
         )
 
 
+def may_add_on(viewer_id: int, award: dict) -> bool:
+    """Say whether a page offers `viewer_id` an add-on to an award document."""
+    recipients = {line["recipient"]["id"] for line in award["lines"]}
+    return not (
+        award["reversed"]
+        or award["add_on_to"] is not None
+        or viewer_id == award["giver"]["id"]
+        or viewer_id in recipients
+    )
+
+
+def may_withdraw(viewer_id: int, award: dict, now: datetime) -> bool:
+    """Say whether a page offers `viewer_id` to withdraw an award document (conversion aside:
+    a bonus run in the first minutes is rare, and the service refuses it by name)."""
+    given_at = datetime.fromisoformat(award["created_at"])
+    return (
+        viewer_id == award["giver"]["id"]
+        and not award["reversed"]
+        and not any(not add_on["reversed"] for add_on in award["add_ons"])
+        and now - given_at <= WITHDRAWAL_WINDOW
+    )
+
+
 def check_recipient_count(count: int) -> None:
     """Refuse an award naming fewer or more people than an award may name."""
     if not MIN_RECIPIENTS <= count <= MAX_RECIPIENTS:
