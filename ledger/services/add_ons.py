@@ -46,7 +46,11 @@ def add_to_award(
         lock_line_ids([line.id for line in lines])
         if db.session.scalar(select(exists().where(Reversal.award_id == award.id))):
             raise AlreadyReversed(f"Award {award.id} was reversed; it takes no add-ons.")
-        people = [db.session.get(User, line.recipient_id) for line in lines]
+        found = db.session.scalars(
+            select(User).where(User.id.in_([line.recipient_id for line in lines]))
+        )
+        by_id = {person.id: person for person in found}
+        people = [by_id[line.recipient_id] for line in lines]
         rules.check_add_on(
             adder.id,
             award.giver_id,
