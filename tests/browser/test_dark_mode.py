@@ -16,7 +16,7 @@ from tests.browser.test_browser import MAIN_PAGES, fill_award, unique
 pytestmark = pytest.mark.browser
 
 PAGES = [*MAIN_PAGES, "/insights/service-mix", "/insights/participation", "/insights/service-map",
-         "/bonus/", "/admin/", "/notifications"]  # fmt: skip
+         "/bonus/", "/admin/", "/notifications", "/awards/1/add-on"]  # fmt: skip
 CHARTS = [("/insights/service-mix", "mix-people-chart"),
           ("/insights/participation", "participation-trend-chart")]  # fmt: skip
 SERIOUS = """async () => (await axe.run()).violations
@@ -80,13 +80,14 @@ def test_every_page_follows_the_scheme_and_passes_axe(scheme):
 
 
 def test_the_feed_with_add_on_and_undo_forms_passes_axe(scheme):
-    _name, watched = scheme
+    name, watched = scheme
     watched.goto("/give")  # an award of one's own, so that the feed offers its Undo
     fill_award(watched.page, "Omar Haddad", 1, unique("Thanks for checking the dark mode."))
     with watched.page.expect_navigation(timeout=WAIT_MS):
         watched.page.click("#give-submit")
     assert watched.page.locator("form.add-on-form").count() > 0
     assert watched.page.locator("form[action$='/withdrawal']").count() > 0
+    watched.screenshot(f"feed-{name}", full_page=False)
     watched.page.add_script_tag(path=str(AXE))
     assert watched.page.evaluate(SERIOUS) == []
 
@@ -96,6 +97,7 @@ def test_charts_take_their_colours_from_the_scheme(scheme):
     for path, chart in CHARTS:
         watched.goto(path)
         watched.page.wait_for_function("() => typeof window.Chart === 'function'", timeout=WAIT_MS)
+        watched.screenshot(f"{path.strip('/').replace('/', '-')}-{_name}", full_page=False)
         drawn = watched.page.evaluate(CHART_COLOURS, chart)
         background = watched.page.evaluate(BACKGROUND)
         # Bars and lines need 3:1 against the page (WCAG non-text contrast), labels 4.5:1.

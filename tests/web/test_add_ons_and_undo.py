@@ -112,3 +112,16 @@ def test_someone_else_cannot_undo_an_award(as_user, org):
     response = sam.post(f"/awards/{award['id']}/withdrawal", {"nonce": "n" * 24})
     assert response.status_code == 403
     assert count(Reversal) == 0
+
+
+def test_an_add_on_shows_inside_its_award_and_under_the_adders_name(as_user, org, frozen_clock):
+    award = give(org["ana"], [org["ben"]])
+    added = add_to_award(award["id"], giver=org["sam"].id, points=3, message="Same here!",
+                         now=frozen_clock, actor=Actor(org["sam"].id)).document  # fmt: skip
+    sam = as_user("sam")
+    feed = sam.html("/feed")
+    assert f'id="award-{added["id"]}"' not in feed  # not a card of its own
+    assert "Same here!" in card(feed, award["id"])
+    # Filtering the feed by the adder, and the adder's own page, find the award they added to.
+    assert "Same here!" in card(sam.html(f"/feed?person={org['sam'].id}"), award["id"])
+    assert "Same here!" in card(sam.html(f"/people/{org['sam'].id}"), award["id"])
