@@ -201,6 +201,10 @@ WEB = {
     # The same answer for every address (tests/mail/test_invitations.py checks it).
     ("auth.forgot_password", "GET"): ("/forgot-password", PUBLIC),
     ("auth.forgot_password", "POST"): ("/forgot-password", PUBLIC),
+    # Single sign-on starts and ends without a session (no provider is configured here: 404);
+    # the dance and each forged way back: tests/sso/.
+    ("sso.start", "GET"): ("/login/oidc", PUBLIC),
+    ("sso.callback", "GET"): ("/login/oidc/callback?code=forged&state=forged", PUBLIC),
     ("tokens.index", "GET"): ("/tokens/", LOGGED_IN),
     ("tokens.create", "POST"): ("/tokens/", LOGGED_IN),
     ("tokens.create_for_service", "POST"): ("/tokens/service", {"A"}),
