@@ -38,10 +38,11 @@ PUBLIC_ENDPOINTS = frozenset(
 
 def init_app(app: Flask) -> None:
     """Wire sessions, CSRF, security headers and the web blueprints."""
-    from web import limits, oidc, scopes, views
+    from web import i18n, limits, oidc, scopes, views
     from web.views import auth, bonus, pages, sso, tokens
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to continue."

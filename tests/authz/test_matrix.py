@@ -229,6 +229,8 @@ WEB = {
     ("notifications.index", "GET"): ("/notifications", LOGGED_IN),
     ("notifications.settings", "GET"): ("/settings/notifications", LOGGED_IN),
     ("notifications.settings", "POST"): ("/settings/notifications", LOGGED_IN),
+    ("language.settings", "GET"): ("/settings/language", LOGGED_IN),
+    ("language.settings", "POST"): ("/settings/language", LOGGED_IN),
     # A made-up link offer: nobody may claim it (real ones: integrations/test_slack_linking.py).
     ("slack_link.confirm", "GET"): ("/slack/link/not-a-real-offer", set()),
     ("slack_link.confirm", "POST"): ("/slack/link/not-a-real-offer", set()),
