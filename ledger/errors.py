@@ -175,6 +175,7 @@ HTTP_STATUS: dict[str, int] = {
     "token_required": 401,
     "forbidden": 403,
     "scope_missing": 403,
+    "sso_refused": 403,
     "not_found": 404,
     "method_not_allowed": 405,
     "already_reversed": 409,
