@@ -146,27 +146,27 @@ class CannotChangeSelf(LedgerError):
 
 class NotTheGiver(Forbidden):
     code = "not_the_giver"
-    default_message = "Only the award's giver may withdraw it; an admin may reverse it."
+    default_message = N_("Only the award's giver may withdraw it; an admin may reverse it.")
 
 
 class WithdrawalWindowPassed(LedgerError):
     code = "withdrawal_window_passed"
-    default_message = "An award can be withdrawn only in its first minutes; ask an admin."
+    default_message = N_("An award can be withdrawn only in its first minutes; ask an admin.")
 
 
 class AlreadyAddedTo(LedgerError):
     code = "already_added_to"
-    default_message = "Others have added points to this award; ask an admin to reverse it."
+    default_message = N_("Others have added points to this award; ask an admin to reverse it.")
 
 
 class AddOnToOwnAward(LedgerError):
     code = "add_on_to_own_award"
-    default_message = "You gave this award; give a new one to add more."
+    default_message = N_("You gave this award; give a new one to add more.")
 
 
 class AddOnToAddOn(LedgerError):
     code = "add_on_to_add_on"
-    default_message = "This is an add-on; add to the award it adds to."
+    default_message = N_("This is an add-on; add to the award it adds to.")
 
 
 class IdempotencyKeyReused(LedgerError):

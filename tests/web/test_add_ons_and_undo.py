@@ -125,3 +125,13 @@ def test_an_add_on_shows_inside_its_award_and_under_the_adders_name(as_user, org
     # Filtering the feed by the adder, and the adder's own page, find the award they added to.
     assert "Same here!" in card(sam.html(f"/feed?person={org['sam'].id}"), award["id"])
     assert "Same here!" in card(sam.html(f"/people/{org['sam'].id}"), award["id"])
+
+
+def test_the_add_on_page_speaks_chinese_to_a_chinese_browser(as_user, org):
+    award = give(org["ana"], [org["ben"]])
+    page = as_user("sam").get(
+        f"/awards/{award['id']}/add-on", headers={"Accept-Language": "zh-CN,zh;q=0.9"}
+    )
+    html = page.get_data(as_text=True)
+    assert "为这次表彰追加你的积分" in html and "给每人的积分" in html
+    assert "Add your points to this award" not in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
@@ -64,21 +65,18 @@ class GiveForm(NonceForm):
 
 class AddOnForm(NonceForm):
     points = IntegerField(
-        "Points to each person",
+        _l("Points to each person"),
         validators=[
-            InputRequired("Enter how many points each person gets from you."),
-            NumberRange(min=1, message="Add at least 1 point."),
-            NumberRange(
-                max=rules.MAX_POINTS_PER_RECIPIENT,
-                message=f"Add at most {rules.MAX_POINTS_PER_RECIPIENT} points to each person.",
-            ),
+            InputRequired(_l("Enter how many points each person gets from you.")),
+            NumberRange(min=1, message=_l("Add at least 1 point.")),
+            NumberRange(max=rules.MAX_POINTS_PER_RECIPIENT, message=_l("Add fewer points.")),
         ],
     )
     message = TextAreaField(
-        "Your message (optional)",
+        _l("Your message (optional)"),
         validators=[
             TextRule(multiline=True),
-            Length(max=rules.MAX_MESSAGE, message=f"Keep it under {rules.MAX_MESSAGE} characters."),
+            Length(max=rules.MAX_MESSAGE, message=_l("Keep the message under 1000 characters.")),
         ],
     )
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ledger import clock
 from ledger.errors import LedgerError
+from ledger.i18n import translated
 from ledger.queries.feed import award_by_id
 from ledger.services import add_to_award, withdraw_award
 from web.acting import form_key, web_actor
@@ -29,7 +31,8 @@ def add_on(award_id: int):
             show_refusal(form, error)
         else:
             names = ", ".join(line["recipient"]["name"] for line in award["lines"])
-            flash(f"You added {form.points.data} points for {names}.", "success")
+            flash(_("You added %(points)d points for %(names)s.", points=form.points.data,
+                    names=names), "success")  # fmt: skip
             return _back_to(result.document["add_on_to"])
     form.renew_nonce()
     status = 422 if request.method == "POST" else 200
@@ -44,15 +47,15 @@ def withdraw(award_id: int):
         abort(403)  # only the giver withdraws; the service says so too (NotTheGiver)
     form = NonceForm()
     if not form.validate_on_submit():
-        flash("That button was stale; here is the feed again.", "error")
+        flash(_("That button was stale; here is the feed again."), "error")
         return _back_to(award_id)
     try:
         withdraw_award(award_id, now=clock.utcnow(), actor=web_actor(),
                        idempotency=form_key(form, {}))  # fmt: skip
     except LedgerError as error:
-        flash(error.message, "error")
+        flash(translated(error.message), "error")
     else:
-        flash("Withdrawn: the points went back to your allowance.", "success")
+        flash(_("Withdrawn: the points went back to your allowance."), "success")
     return _back_to(award_id)
 
 
