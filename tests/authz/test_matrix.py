@@ -92,6 +92,14 @@ API = {
         lambda w: {"reason": "authorization test"},
         ADMIN,
     ),
+    # E1 and E1b receive or gave the award (a domain refusal, not a denial): still allowed.
+    ("Awards.AwardAddOns", "POST"): (
+        "/api/v1/awards/{award}/add-ons",
+        lambda w: {"points": 1},
+        AWARD,
+    ),
+    # Only the giver (E2) withdraws; everyone else with the award scope is refused 403.
+    ("Awards.AwardWithdrawal", "POST"): ("/api/v1/awards/{award3}/withdrawal", None, {"tok:E2"}),
     ("Balances.Balances", "GET"): ("/api/v1/users/{E1}/balances", None, REACH_E1),
     ("Balances.Entries", "GET"): ("/api/v1/users/{E1}/entries?account=earned", None, REACH_E1),
     ("Leaderboard.Leaderboard", "GET"): ("/api/v1/leaderboard", None, READ),
@@ -175,6 +183,9 @@ WEB = {
     ("admin_periods.index", "GET"): ("/admin/periods/", {"A"}),
     ("admin_periods.open_current", "POST"): ("/admin/periods/open", {"A"}),
     ("admin_periods.close", "POST"): ("/admin/periods/close", {"A"}),
+    ("award_actions.add_on", "GET"): ("/awards/{award}/add-on", LOGGED_IN),
+    ("award_actions.add_on", "POST"): ("/awards/{award}/add-on", LOGGED_IN),
+    ("award_actions.withdraw", "POST"): ("/awards/{award4}/withdrawal", {"E2"}),
     ("admin_reversals.form", "GET"): ("/admin/awards/{award}/reverse", {"A"}),
     ("admin_reversals.form", "POST"): ("/admin/awards/{award}/reverse", {"A"}),
     ("admin_settings.allowance", "GET"): ("/admin/settings", {"A"}),
@@ -343,6 +354,7 @@ def check_api_route(world, endpoint, method):
                 "forbidden",
                 "scope_missing",
                 "not_found",
+                "not_the_giver",
             }
             assert world.snapshot() == before, f"{who} changed data on a refused request"
 

@@ -119,6 +119,16 @@ def build_world(app, client_class) -> World:
         now=now,
         actor=Actor(e1b.id),
     ).document["id"]
+    for name in ("award3", "award4"):  # for E2 to withdraw, over the API and on the web
+        world.ids[name] = award_points(
+            giver=e2.id,
+            recipients=[e1b.id],
+            points=1,
+            message=MESSAGE,
+            service_kind="need",
+            now=now,
+            actor=Actor(e2.id),
+        ).document["id"]
 
     def token(name, user_id, scopes, **extra):
         raw, result = create_token(

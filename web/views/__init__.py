@@ -17,6 +17,7 @@ DIRECTION_HINTS = {
 def init_app(app: Flask) -> None:
     """Register the page blueprints and the template helpers they share."""
     from web.views import (
+        award_actions,
         feed,
         give,
         insights,
@@ -34,7 +35,7 @@ def init_app(app: Flask) -> None:
 
     pages = (give, feed, people, leaderboard, settings, kinds, periods, admin_people, reversals,
              webhooks, audit, notifications, slack_link, unsubscribe, insights,
-             invitations, recognition, language)  # fmt: skip
+             invitations, recognition, language, award_actions)  # fmt: skip
     for blueprint in (admin_bp, *(module.bp for module in pages)):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(DIRECTION_LABELS=DIRECTION_LABELS, DIRECTION_HINTS=DIRECTION_HINTS)
