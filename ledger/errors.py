@@ -45,6 +45,10 @@ class ValidationFailed(LedgerError):
     default_message = "The request is not valid."
 
 
+class Taken(ValidationFailed):
+    """A value that must be unique (an email, an employee number) belongs to someone else."""
+
+
 class NotFound(LedgerError):
     code = "not_found"
     default_message = "No such object."
