@@ -36,6 +36,7 @@ from ledger.clock import utcnow
 from ledger.errors import LedgerError
 from ledger.queries.scim import scim_people, scim_person
 from ledger.sso.provisioning import delete_person, provision_person, replace_person
+from ledger.text import storable
 
 bp = Blueprint("scim", __name__, url_prefix="/scim/v2")
 # The filters providers send to find a person: `attribute eq "value"`, nothing more.
@@ -147,7 +148,13 @@ def _filter(text: str | None) -> tuple[str | None, str | None]:
         raise InvalidFilterException(
             detail='Filters supported: userName, externalId or emails.value eq "...".'
         )
-    return match.group(1).lower(), json.loads(match.group(2))
+    try:
+        value = json.loads(match.group(2))
+    except ValueError:
+        value = None  # an escape JSON does not know, such as \q
+    if value is None or not storable(value):
+        raise InvalidFilterException(detail="The filter's value cannot be read.")
+    return match.group(1).lower(), value
 
 
 def _integer(name: str, default: int) -> int:

@@ -16,6 +16,7 @@ from ledger.operations import Actor, Outcome, run_operation
 from ledger.queries.people import user_by_email, user_by_id
 from ledger.services.directory import create_user
 from ledger.sessions import signed_in
+from ledger.text import storable, text_problem
 
 MAX_DETAIL = 200
 
@@ -45,9 +46,13 @@ def sign_in_with_oidc(
 
     Raises SsoRefused (audited as `sign_in_failed`) for anyone else.
     """
-    user = db.session.scalars(select(User).where(User.oidc_subject == identity.subject)).first()
+    user = None
     matched_by = "subject"
     try:
+        if not storable(identity.subject) or len(identity.subject) > 255:
+            raise SsoRefused(reason="bad_subject")
+        by_subject = select(User).where(User.oidc_subject == identity.subject)
+        user = db.session.scalars(by_subject).first()
         if user is None:
             user, matched_by = _by_email(identity, trust_emails, create_users, now, actor)
         if user.kind != "person":
@@ -55,8 +60,13 @@ def sign_in_with_oidc(
         if not user.active:
             raise SsoRefused(reason="inactive")
     except SsoRefused as refusal:
-        sso_failed(refusal.details["reason"], now=now, actor=actor, user_id=user and user.id,
-                   details={"subject": identity.subject, "email": identity.email})  # fmt: skip
+        sso_failed(
+            refusal.details["reason"],
+            now=now,
+            actor=actor,
+            user_id=user and user.id,
+            details={"subject": identity.subject, "email": identity.email},
+        )
         raise
     signed_in(user.id, "oidc", now=now, actor=actor, matched_by=matched_by)
     return user
@@ -85,7 +95,7 @@ def sso_failed(
 
 def _by_email(identity, trust_emails, create_users, now, actor) -> tuple[User, str]:
     email = (identity.email or "").strip().lower()
-    if not email:
+    if not email or text_problem(email) is not None:
         raise SsoRefused(reason="no_email")
     if not (identity.email_verified or trust_emails):
         raise SsoRefused(reason="email_unverified")

@@ -11,6 +11,7 @@ from typing import Any
 from ledger.operations import Actor
 from ledger.queries.people import user_by_email
 from ledger.services.directory import create_user, update_user
+from ledger.services.person_fields import check_person_texts
 
 # The directory fields a SCIM resource carries; PUT replaces all of them.
 FIELDS = ("email", "name", "active", "scim_external_id", "employee_number", "department",
@@ -20,6 +21,7 @@ FIELDS = ("email", "name", "active", "scim_external_id", "employee_number", "dep
 def provision_person(fields: Mapping[str, Any], *, now: datetime, actor: Actor) -> int:
     """Add a person (a SCIM POST) and return their id; someone the provider deleted earlier
     comes back as the same person, with their history."""
+    check_person_texts(email=fields["email"])  # before any query carries it
     deleted = user_by_email(fields["email"])
     if deleted is not None and deleted.scim_deleted_at is not None:
         revived = {**fields, "active": fields.get("active") is not False, "scim_deleted": False}

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from ledger.db import db
-from ledger.models import ApiToken, User
+from ledger.models import Account, ApiToken, User
 from ledger.queries.people import user_by_email
 from tests.factories import make_award, make_user
 from tests.scim.conftest import ENTERPRISE, MEDIA, USER, okta_user
@@ -58,7 +58,8 @@ def test_people_are_found_by_the_filters_providers_send(provisioner, query, foun
 
 @pytest.mark.parametrize(
     "query", ['name.givenName eq "Ann"', 'userName co "ann"', 'userName eq "a" or active eq true',
-              "userName eq ann@example.com", "(((("],
+              "userName eq ann@example.com", "((((", r'userName eq "a\q"',
+              r'userName eq "a\u0000b"', r'userName eq "\ud800"'],
 )  # fmt: skip
 def test_any_other_filter_is_refused_as_invalid(provisioner, query):
     answer = provisioner.get(f"/Users?filter={query}")
@@ -111,6 +112,7 @@ def signed_in_person(app, email):
 def test_patching_to_inactive_ends_sessions_tokens_and_allowance(engine_app, provisioner,
                                                                   operations):  # fmt: skip
     ann = make_user("ann@example.com", name="Ann")
+    make_award(ann, [make_user("ben@example.com", name="Ben")])  # grants Ann's allowance
     browser = signed_in_person(engine_app, "ann@example.com")
     assert browser.get("/").status_code == 200
     answer = provisioner.patch(f"/Users/{ann.id}", operations)
@@ -120,6 +122,10 @@ def test_patching_to_inactive_ends_sessions_tokens_and_allowance(engine_app, pro
     assert browser.get("/").status_code == 302, "the session outlived the deactivation"
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == ann.id)).all()
     assert tokens and all(token.revoked_at is not None for token in tokens)
+    allowance = db.session.scalars(
+        select(Account).where(Account.user_id == ann.id, Account.kind == "allowance")
+    ).one()
+    assert allowance.balance == 0 and allowance.closed_at is not None
 
 
 def deactivate_then_reactivate(engine_app, provisioner):
@@ -277,3 +283,12 @@ def test_without_an_admin_token_nothing_is_provisioned(engine_app, provisioner):
         assert answer.status_code in (401, 403) and answer.mimetype == MEDIA
         assert answer.json["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
     assert person("ann@example.com") is None
+
+
+@pytest.mark.parametrize("field", ["userName", "externalId", "displayName"])
+def test_text_no_database_stores_is_refused_not_a_500(provisioner, field):
+    body = okta_user("ann@example.com")
+    body[field] = body[field] + "\u0000"
+    answer = provisioner.post("/Users", body)
+    assert (answer.status_code, answer.json["scimType"]) == (400, "invalidValue")
+    assert provisioner.get("/Users").json["totalResults"] == 0

@@ -200,3 +200,18 @@ def test_a_named_break_glass_account_is_the_only_password_left(make_sso_app):
 def test_without_single_sign_on_the_routes_do_not_exist(app):
     assert app.test_client().get("/login/oidc").status_code == 404
     assert app.test_client().get("/login/oidc/callback?code=x&state=y").status_code == 404
+
+
+def test_claims_no_database_can_store_are_refused_cleanly(sso_app, provider):
+    provider.person("odd", email="ann\u0000@example.com", email_verified=True)
+    client = sso_app.test_client()
+    assert sign_in(client, provider, "odd").headers["Location"] == "/login"
+    assert "shared no email address" in flashed(client)
+    assert [row.outcome for row in audit_rows("sign_in_failed")] == ["no_email"]
+
+
+def test_a_callback_without_any_parameters_is_a_sentence_not_an_error(sso_app):
+    client = sso_app.test_client()
+    answer = client.get("/login/oidc/callback")
+    assert (answer.status_code, answer.headers["Location"]) == (302, "/login")
+    assert "already used or has expired" in flashed(client)
