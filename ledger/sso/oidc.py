@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from ledger import audit
 from ledger.db import db
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, NotFound
 from ledger.models import User
 from ledger.operations import Actor, Outcome, run_operation
 from ledger.queries.people import user_by_email, user_by_id
@@ -70,6 +70,27 @@ def sign_in_with_oidc(
         raise
     signed_in(user.id, "oidc", now=now, actor=actor, matched_by=matched_by)
     return user
+
+
+def unlink_oidc_subject(user_id: int, *, now: datetime, actor: Actor) -> dict[str, Any]:
+    """Forget a person's provider subject, so that their next single sign-on links anew by a
+    verified email (their account at the provider was replaced); their sessions end."""
+
+    def body(ctx):
+        person = db.session.get(User, user_id, populate_existing=True)
+        if person is None:
+            raise NotFound("No such person.")
+        db.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(oidc_subject=None, session_version=User.session_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        unlinked = person.oidc_subject
+        return Outcome({"id": user_id, "email": person.email, "unlinked": unlinked is not None},
+                       "user", user_id, {"subject": (unlinked or "")[:MAX_DETAIL]})  # fmt: skip
+
+    return run_operation("unlink_oidc_subject", body, now=now, actor=actor).document
 
 
 def sso_failed(

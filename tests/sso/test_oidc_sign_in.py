@@ -84,6 +84,19 @@ def test_a_new_provider_account_cannot_take_over_a_linked_address(sso_app, provi
     assert [row.outcome for row in audit_rows("sign_in_failed")] == ["subject_mismatch"]
 
 
+def test_an_admin_unlinks_a_replaced_provider_account(sso_app, provider):
+    make_user("ann@example.com", name="Ann")
+    provider.person("ann-old", email="ann@example.com", email_verified=True)
+    sign_in(sso_app.test_client(), provider, "ann-old")
+    provider.person("ann-new", email="ann@example.com", email_verified=True)
+    assert sign_in(sso_app.test_client(), provider, "ann-new").headers["Location"] == "/login"
+    printed = sso_app.test_cli_runner().invoke(args=["ledger", "unlink-sso", "ann@example.com"])
+    assert printed.exit_code == 0 and "ann@example.com unlinked" in printed.output
+    assert sign_in(sso_app.test_client(), provider, "ann-new").headers["Location"] == "/"
+    assert user_by_email("ann@example.com").oidc_subject == "ann-new"
+    assert [row.action for row in audit_rows("unlink_oidc_subject")] == ["unlink_oidc_subject"]
+
+
 def test_an_unverified_email_is_not_matched(sso_app, provider):
     make_user("ann@example.com", name="Ann")
     provider.person("ann-4", email="ann@example.com", email_verified=False)
