@@ -48,9 +48,11 @@ def create_user(
     employee_number: str | None = None,
     oidc_subject: str | None = None,
     scim_external_id: str | None = None,
+    active: bool = True,
 ) -> OperationResult:
     """Add a person (or a bot or service account); `manager` is an email or a user id;
-    `oidc_subject` links them to their single sign-on account from the start."""
+    `oidc_subject` links them to their single sign-on account from the start; `active=False`
+    adds someone who has already left (as the HR import may)."""
 
     def body(ctx):
         address = email.strip().lower()
@@ -84,7 +86,8 @@ def create_user(
                 name=name.strip(),
                 role=role,
                 kind=kind,
-                active=True,
+                active=active,
+                deactivated_at=None if active else now,
                 department_id=ensure_department(department) if department else None,
                 manager_id=manager_id,
                 employee_number=employee_number,

@@ -34,13 +34,11 @@ def provision_person(fields: Mapping[str, Any], *, now: datetime, actor: Actor) 
         manager=fields.get("manager_id"),
         employee_number=fields.get("employee_number"),
         scim_external_id=fields.get("scim_external_id"),
+        active=fields.get("active") is not False,
         now=now,
         actor=actor,
     )
-    user_id = result.document["id"]
-    if fields.get("active") is False:
-        update_user(user_id, {"active": False}, now=now, actor=actor)
-    return user_id
+    return result.document["id"]
 
 
 def replace_person(
