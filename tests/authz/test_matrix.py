@@ -203,6 +203,7 @@ WEB = {
     ("admin_people.hr_import", "POST"): ("/admin/people/import", {"A"}),
     ("admin_invitations.invite_one", "POST"): ("/admin/people/{X}/invite", {"A"}),
     ("admin_invitations.invite_many", "POST"): ("/admin/people/invite", {"A"}),
+    ("admin_sso.unlink", "POST"): ("/admin/people/{X}/unlink-sso", {"A"}),
     ("admin_periods.index", "GET"): ("/admin/periods/", {"A"}),
     ("admin_periods.open_current", "POST"): ("/admin/periods/open", {"A"}),
     ("admin_periods.close", "POST"): ("/admin/periods/close", {"A"}),

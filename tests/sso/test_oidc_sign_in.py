@@ -97,6 +97,22 @@ def test_an_admin_unlinks_a_replaced_provider_account(sso_app, provider):
     assert [row.action for row in audit_rows("unlink_oidc_subject")] == ["unlink_oidc_subject"]
 
 
+def test_the_admin_page_unlinks_a_linked_person(sso_app, provider):
+    ann = make_user("ann@example.com", name="Ann")
+    make_user("root@example.com", name="Root", role="admin")
+    provider.person("ann-web", email="ann@example.com", email_verified=True)
+    admin = sso_app.test_client()
+    assert login(admin, "root@example.com").status_code == 302
+    assert "Unlink single sign-on" not in admin.get(f"/admin/people/{ann.id}").get_data(True)
+    sign_in(sso_app.test_client(), provider, "ann-web")
+    page = admin.get(f"/admin/people/{ann.id}").get_data(as_text=True)
+    assert "Unlink single sign-on" in page
+    token = csrf_token(admin, f"/admin/people/{ann.id}")
+    answer = admin.post(f"/admin/people/{ann.id}/unlink-sso", data={"csrf_token": token})
+    assert answer.headers["Location"] == f"/admin/people/{ann.id}"
+    assert fresh(ann.id).oidc_subject is None
+
+
 def test_an_unverified_email_is_not_matched(sso_app, provider):
     make_user("ann@example.com", name="Ann")
     provider.person("ann-4", email="ann@example.com", email_verified=False)
