@@ -54,6 +54,10 @@ class ValidationFailed(LedgerError):
     default_message = N_("The request is not valid.")
 
 
+class Taken(ValidationFailed):
+    """A value that must be unique (an email, an employee number) belongs to someone else."""
+
+
 class NotFound(LedgerError):
     code = "not_found"
     default_message = N_("No such object.")
