@@ -5,9 +5,11 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, g, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from ledger.i18n import N_
 from ledger.sessions import load_session_user
 from ops.edge import is_api_request, is_scim_request
 from ops.views import PUBLIC_ENDPOINTS as OPS_ENDPOINTS
@@ -45,7 +47,8 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Log in to continue."
+    login_manager.login_message = N_("Log in to continue.")
+    login_manager.localize_callback = gettext
     login_manager.session_protection = None  # "strong" trusts X-Forwarded-For; versions do the job
     login_manager.user_loader(load_session_user)
     csrf.init_app(app)
