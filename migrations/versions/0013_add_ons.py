@@ -1,7 +1,7 @@
 """An award may add to another (an add-on, "+5, me too"): awards.add_on_to_id.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-29 09:00:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from migrations.triggers import create_append_only, drop_append_only
 
-revision = "0010"
-down_revision = "0009"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

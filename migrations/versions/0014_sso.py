@@ -1,8 +1,8 @@
 """SCIM provisioning: the identity provider's externalId for a person, and when the provider
 deleted them (Baton deactivates and keeps them; SCIM answers 404 from then on).
 
-Revision ID: 0011
-Revises: 0009
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-29 09:00:00
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 import ledger.models.types
 
-revision = "0011"
-down_revision = "0009"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
