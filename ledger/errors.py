@@ -54,6 +54,10 @@ class ValidationFailed(LedgerError):
     default_message = N_("The request is not valid.")
 
 
+class Taken(ValidationFailed):
+    """A value that must be unique (an email, an employee number) belongs to someone else."""
+
+
 class NotFound(LedgerError):
     code = "not_found"
     default_message = N_("No such object.")
@@ -200,8 +204,8 @@ HTTP_STATUS: dict[str, int] = {
     "token_required": 401,
     "forbidden": 403,
     "scope_missing": 403,
-    "not_the_giver": 403,
     "sso_refused": 403,
+    "not_the_giver": 403,
     "not_found": 404,
     "method_not_allowed": 405,
     "already_reversed": 409,

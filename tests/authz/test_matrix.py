@@ -153,6 +153,37 @@ API = {
     ("api-docs.openapi_swagger_ui", "GET"): ("/api/v1/docs", None, PUBLIC),
 }
 
+# SCIM (/scim/v2) answers in its own error shape; only a token with the admin scope gets in.
+SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+SCIM = {
+    ("scim.provider_config", "GET"): ("/scim/v2/ServiceProviderConfig", None, ADMIN),
+    ("scim.list_resource_types", "GET"): ("/scim/v2/ResourceTypes", None, ADMIN),
+    ("scim.resource_type", "GET"): ("/scim/v2/ResourceTypes/User", None, ADMIN),
+    ("scim.list_schemas", "GET"): ("/scim/v2/Schemas", None, ADMIN),
+    ("scim.schema", "GET"): (f"/scim/v2/Schemas/{SCIM_USER}", None, ADMIN),
+    ("scim.users", "GET"): ('/scim/v2/Users?filter=userName eq "x@example.com"', None, ADMIN),
+    ("scim.create_user", "POST"): (
+        "/scim/v2/Users",
+        lambda w: {"schemas": [SCIM_USER], "userName": f"scim{serial()}@example.com"},
+        ADMIN,
+    ),
+    ("scim.user", "GET"): ("/scim/v2/Users/{X}", None, ADMIN),
+    ("scim.replace_user", "PUT"): (
+        "/scim/v2/Users/{X}",
+        lambda w: {"schemas": [SCIM_USER], "userName": "x@example.com", "displayName": "Xan"},
+        ADMIN,
+    ),
+    ("scim.patch_user", "PATCH"): (
+        "/scim/v2/Users/{X}",
+        lambda w: {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "displayName", "value": "Xan Target"}],
+        },
+        ADMIN,
+    ),
+    ("scim.delete_user", "DELETE"): ("/scim/v2/Users/{scim_gone}", None, ADMIN),
+}
+
 WEB = {
     ("pages.home", "GET"): ("/", LOGGED_IN),
     ("feed.index", "GET"): ("/feed", LOGGED_IN),
@@ -180,6 +211,7 @@ WEB = {
     ("admin_people.hr_import", "POST"): ("/admin/people/import", {"A"}),
     ("admin_invitations.invite_one", "POST"): ("/admin/people/{X}/invite", {"A"}),
     ("admin_invitations.invite_many", "POST"): ("/admin/people/invite", {"A"}),
+    ("admin_sso.unlink", "POST"): ("/admin/people/{X}/unlink-sso", {"A"}),
     ("admin_periods.index", "GET"): ("/admin/periods/", {"A"}),
     ("admin_periods.open_current", "POST"): ("/admin/periods/open", {"A"}),
     ("admin_periods.close", "POST"): ("/admin/periods/close", {"A"}),
@@ -359,6 +391,24 @@ def check_api_route(world, endpoint, method):
             assert world.snapshot() == before, f"{who} changed data on a refused request"
 
 
+@pytest.mark.parametrize(("endpoint", "method"), sorted(SCIM))
+def test_scim_route_allows_exactly_its_principals(world, endpoint, method):
+    path, body, allowed = SCIM[(endpoint, method)]
+    path = path.format(**world.ids)
+    for who in order(API_PRINCIPALS, allowed):
+        before = world.snapshot()
+        status, answer = call_api(world, who, method, path, body(world) if body else None)
+        assert status < 500, (who, status, answer)
+        if who in allowed:
+            assert status not in (401, 403), (who, status, answer)
+        else:
+            assert status in (401, 403), (who, status, answer)
+            assert answer["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+            assert world.snapshot() == before, f"{who} changed data on a refused request"
+    write_figure("authz", part=f"scim-{endpoint}-{method}", violations=0, routes=1,
+                 requests=len(API_PRINCIPALS))  # fmt: skip
+
+
 @pytest.mark.parametrize(("endpoint", "method"), sorted(WEB))
 def test_web_route_allows_exactly_its_principals(world, endpoint, method):
     path, allowed = WEB[(endpoint, method)]
@@ -384,9 +434,9 @@ def test_every_route_has_an_entry(world):
         for rule in world.app.url_map.iter_rules()
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    missing = routes - set(API) - set(WEB)
+    missing = routes - set(API) - set(WEB) - set(SCIM)
     assert not missing, f"routes without an authorization entry: {sorted(missing)}"
-    assert not (set(API) | set(WEB)) - routes, "entries for routes that no longer exist"
+    assert not (set(API) | set(WEB) | set(SCIM)) - routes, "entries for routes that no longer exist"
 
 
 def test_a_cookie_only_write_to_the_api_is_refused(world):
