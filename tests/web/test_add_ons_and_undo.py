@@ -133,5 +133,5 @@ def test_the_add_on_page_speaks_chinese_to_a_chinese_browser(as_user, org):
         f"/awards/{award['id']}/add-on", headers={"Accept-Language": "zh-CN,zh;q=0.9"}
     )
     html = page.get_data(as_text=True)
-    assert "为这次表彰追加你的积分" in html and "给每人的积分" in html
+    assert "追加我的积分" in html and "给每人的积分" in html
     assert "Add your points to this award" not in html
