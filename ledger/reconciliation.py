@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import case, func, literal, select, union_all
 
+from ledger.add_on_reconcile import add_ons_agree
 from ledger.bonus.reconcile import conversions_agree
 from ledger.chain import verify_chain
 from ledger.db import db
@@ -53,6 +54,7 @@ def verify_ledger(now: datetime | None = None) -> dict[str, Any]:
     problems += _operations_complete()
     problems += _awards_agree()
     problems += _reversals_agree()
+    problems += add_ons_agree()
     problems += conversions_agree()
     problems += _seals_match(accounts)
     problems += verify_chain()

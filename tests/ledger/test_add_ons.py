@@ -199,3 +199,20 @@ def test_a_converted_award_cannot_be_withdrawn(org):
         withdraw(award["id"], org["dee"])
     assert award_by_id(award["id"])["reversed"] is False
     assert verify_ledger()["ok"]
+
+
+def test_reconciliation_names_an_add_on_that_thanks_other_people(org, monkeypatch):
+    # Negative control for the add-on check of `verify`: an add-on service that paid someone
+    # the award does not thank leaves books that balance, and `verify` still refuses them.
+    from ledger.services import add_ons as add_ons_module
+
+    award = make_award(org["dee"], [org["bob"]])
+    original = add_ons_module.Gift
+
+    def astray(giver, people, *rest):
+        return original(giver, [org["cy"]], *rest)
+
+    monkeypatch.setattr(add_ons_module, "Gift", astray)
+    added = add(award["id"], org["eve"]).document
+    problems = verify_ledger()["problems"]
+    assert problems == [{"check": "add_on", "award": added["id"]}]
