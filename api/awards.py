@@ -37,11 +37,13 @@ CSV_HEADER = ["award_id", "created_at", "period", "giver_id", "giver_name", "giv
               "recipient_id", "recipient_name", "recipient_email", "points", "direction",
               "cross_department", "service_kind", "message", "reversed"]  # fmt: skip
 AWARD_LINKS = {
-    "GetAward": {"operationId": "getAward", "parameters": {"award_id": "$response.body#/id"}},
-    "ReverseAward": {
-        "operationId": "reverseAward",
-        "parameters": {"award_id": "$response.body#/id"},
-    },
+    name: {"operationId": operation, "parameters": {"award_id": "$response.body#/id"}}
+    for name, operation in (
+        ("GetAward", "getAward"),
+        ("ReverseAward", "reverseAward"),
+        ("AddToAward", "addToAward"),
+        ("WithdrawAward", "withdrawAward"),
+    )
 }
 
 

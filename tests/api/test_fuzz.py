@@ -29,6 +29,7 @@ ROUNDS = 6  # stateful rounds at most, until the bonus-run operations were reach
 AWARDS = "POST /api/v1/awards"
 RUNS = "POST /api/v1/bonus-runs"
 TRANSITIONS = [f"{RUNS}/{{run_id}}/{step}" for step in ("commit", "void", "paid")]
+FOLLOW_UPS = [f"{AWARDS}/{{award_id}}/{step}" for step in ("add-ons", "withdrawal")]
 _keys = itertools.count(1)
 
 
@@ -134,8 +135,8 @@ def _consistent(body: dict) -> dict:
 
 
 def test_linked_calls_hold_to_the_document(app, seeded):
-    """The stateful phase: follow the links from an award (read, reverse) and from a bonus run
-    (read, commit, void, paid, payroll); steered so that those calls can succeed."""
+    """The stateful phase: follow the links from an award (read, reverse, add to, withdraw) and
+    from a bonus run (read, commit, void, paid, payroll); steered so those calls can succeed."""
     token, people, kinds = seeded
     config = SchemathesisConfig.from_path(ROOT / "schemathesis.toml")
     # Follow the document's own links only: inferred ones (dozens) dilute the walk so much
@@ -155,7 +156,7 @@ def test_linked_calls_hold_to_the_document(app, seeded):
                 # A window and scope that hold the seeded awards, and no minimum to fall below.
                 case.body.update(scope="company", since="2000-01-01", until="2100-12-31")
                 case.body.update(min_points=0, currency="EUR", rule=_consistent(case.body))
-            if case.operation.label in TRANSITIONS and is_positive(case):
+            if case.operation.label in TRANSITIONS + FOLLOW_UPS and is_positive(case):
                 case.headers["Idempotency-Key"] = f"s-{next(_keys)}"
 
         def after_call(self, response, case):

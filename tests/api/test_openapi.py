@@ -60,11 +60,12 @@ def test_point_moving_operations_document_400_409_422_and_503(spec):
     assert "429" in spec["paths"]["/api/v1/awards"]["post"]["responses"]
 
 
-def test_award_creation_links_to_reading_and_reversing_it(spec):
+def test_award_creation_links_to_reading_reversing_adding_to_and_withdrawing_it(spec):
     links = spec["paths"]["/api/v1/awards"]["post"]["responses"]["201"]["links"]
     operation_ids = {op["operationId"] for _p, _m, op in operations(spec) if "operationId" in op}
-    assert {link["operationId"] for link in links.values()} == {"getAward", "reverseAward"}
-    assert {"getAward", "reverseAward"} <= operation_ids
+    linked = {"getAward", "reverseAward", "addToAward", "withdrawAward"}
+    assert {link["operationId"] for link in links.values()} == linked
+    assert linked <= operation_ids
 
 
 def test_path_ids_are_bounded_like_the_database(spec):
