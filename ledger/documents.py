@@ -27,9 +27,11 @@ def award_document(
     period: str,
     created_at: datetime,
     reversed_: bool,
+    reversal_reason: str | None = None,
+    via: User | None = None,
 ) -> dict[str, Any]:
     """Describe an award as every adapter shows it; lines are (recipient, points, direction,
-    cross_department)."""
+    cross_department), `via` the service account that gave it on the giver's behalf."""
     return {
         "id": award_id,
         "giver": user_reference(giver),
@@ -48,4 +50,6 @@ def award_document(
         "period": period,
         "created_at": timestamp(created_at),
         "reversed": reversed_,
+        "reversal_reason": reversal_reason,
+        "via": user_reference(via) if via is not None else None,
     }

@@ -1,4 +1,4 @@
-"""Derived per-month totals of the award lines, kept by database triggers (migration 0013)."""
+"""Derived per-month totals of the award lines, kept by database triggers (leaderboard_rollups)."""
 
 from __future__ import annotations
 

@@ -72,6 +72,7 @@ def award_points(
             period=period.key,
             created_at=now,
             reversed_=False,
+            via=_via(actor, giver_user),
         )
         ctx.emit("award.created", document, "award", award_id)
         return Outcome(
@@ -167,6 +168,13 @@ def _notify_recipients(ctx, award_id: int, giver: User, people: list[User], requ
         "message": excerpt(request.message),
     }
     notify(ctx, [(person.id, "award_received", said) for person in people], award_id=award_id)
+
+
+def _via(actor: Actor | None, giver: User) -> User | None:
+    """Return the account that gave on the giver's behalf (a service account), if any."""
+    if actor is None or actor.user_id is None or actor.user_id == giver.id:
+        return None
+    return db.session.get(User, actor.user_id)
 
 
 def _resolve_giver(giver: int | str) -> User:

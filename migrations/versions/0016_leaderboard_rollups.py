@@ -10,16 +10,16 @@ still meet first at the balances, as `tests/ledger/test_opposing.py` forces). SQ
 runs them at once. Existing lines are rolled up after the triggers exist (creating them
 locks both tables against writers until the migration commits).
 
-Revision ID: 0013
-Revises: 0009
+Revision ID: 0016
+Revises: 0012
 Create Date: 2026-11-29 09:10:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0009"
+revision = "0016"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
