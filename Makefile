@@ -7,7 +7,7 @@ HOST := 127.0.0.1
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 export FLASK_APP := wsgi
 
-.PHONY: run install install-test test test-fast lint format translations screenshots bench bench-quick guarantees clean
+.PHONY: run install install-test test test-fast lint format translations screenshots bench bench-quick wrk guarantees clean
 
 # pip's output (hundreds of setuptools warnings) goes to $(PIPLOG); it is shown only when pip
 # fails, so `make run` shows the login banner, not an install log.
@@ -86,13 +86,21 @@ screenshots:
 	cp build/screenshots/*.png docs/screenshots/
 
 # Benchmarks (issue 11), not tests: each figure beside a baseline from the same run; the table
-# is printed and written to build/bench.json. Needs wrk (apt-get install -y wrk) and pgbench;
+# is printed and written to build/bench.json. Needs wrk (installed here with apt-get when
+# missing and run as root; otherwise the award scenarios are skipped, saying so) and pgbench;
 # PostgreSQL from BATON_BENCH_POSTGRES_URL (default the local server). See docs/PERFORMANCE.md.
-bench: install-test
+bench: install-test wrk
 	$(BIN)/python -m bench.run
 
-bench-quick: install-test
+bench-quick: install-test wrk
 	$(BIN)/python -m bench.run --quick
+
+wrk:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && { \
+		apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; \
+		} >/dev/null 2>&1; } \
+		|| echo "wrk is missing and could not be installed (apt-get install -y wrk as root):" \
+		   "the award throughput scenarios will be skipped" >&2
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

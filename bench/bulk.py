@@ -3,7 +3,9 @@
 Each award is an operation, the award, its line and the transfer from the giver's
 allowance; one grant per giver and month covers what they give. The rows are loaded with
 COPY (PostgreSQL) or executemany (SQLite), each balance is then set from the transfers and
-`verify` runs, so a generator bug shows up as a reconciliation failure.
+`verify` runs, so a generator bug shows up as a reconciliation failure. The leaderboard
+rollups are built by their triggers during the load (once per COPY on PostgreSQL) and
+`verify` checks them against the lines too.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import Insert, insert
 
 from ledger.db import db, write_transaction
 from ledger.models import AuditEvent
@@ -40,21 +40,47 @@ def record(
 ) -> None:
     """Add one event to the current transaction (it commits or rolls back with the change)."""
     db.session.execute(
-        insert(AuditEvent).values(
-            operation_id=operation_id,
-            actor_id=actor.user_id,
-            on_behalf_of_id=actor.on_behalf_of_id,
-            token_id=actor.token_id,
-            action=action,
-            object_type=object_type,
-            object_id=None if object_id is None else str(object_id),
+        event_insert(
+            action,
+            actor=actor,
+            now=now,
             outcome=outcome,
-            details=encode(details),
-            request_id=actor.request_id,
-            client_address=actor.client_address,
+            object_type=object_type,
+            object_id=object_id,
+            details=details,
+            operation_id=operation_id,
             idempotency_key=idempotency_key,
-            created_at=now,
         )
+    )
+
+
+def event_insert(
+    action: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    outcome: str,
+    object_type: str | None,
+    object_id: Any,
+    details: dict[str, Any] | None,
+    operation_id: int | None,
+    idempotency_key: str | None,
+) -> Insert:
+    """The INSERT of one event, for `record` or to send with other writes in one statement."""
+    return insert(AuditEvent.__table__).values(
+        operation_id=operation_id,
+        actor_id=actor.user_id,
+        on_behalf_of_id=actor.on_behalf_of_id,
+        token_id=actor.token_id,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        outcome=outcome,
+        details=encode(details),
+        request_id=actor.request_id,
+        client_address=actor.client_address,
+        idempotency_key=idempotency_key,
+        created_at=now,
     )
 
 

@@ -15,8 +15,8 @@ from sqlalchemy.exc import DBAPIError
 from ledger import audit, metrics
 from ledger.db import db, upsert, write_transaction
 from ledger.errors import IdempotencyInFlight, IdempotencyKeyReused, LedgerError
-from ledger.models import Operation
-from ledger.outbox import Event, append
+from ledger.models import Operation, OutboxEvent
+from ledger.outbox import Event, event_rows
 
 LOCK_NOT_AVAILABLE = "55P03"
 
@@ -170,31 +170,31 @@ def _claim(kind: str, idempotency: IdempotencyKey | None, now: datetime) -> int 
 
 
 def _finish(ctx, kind, actor, idempotency, outcome: Outcome):
-    _record(ctx, kind, actor, idempotency, "done", outcome.document, outcome, "ok")
     # Only a body that finished writes its events: a refusal rolled back to the savepoint and
     # a replay never ran the body, so neither tells anyone.
-    append(ctx.events, now=ctx.now, operation_id=ctx.operation_id)
+    _record(ctx, kind, actor, idempotency, "done", outcome.document, outcome, "ok", ctx.events)
     return "done", outcome.document, ctx.operation_id, False
 
 
 def _reject(ctx, kind, actor, idempotency, error: LedgerError):
     document = error.to_document()
-    _record(ctx, kind, actor, idempotency, "rejected", document, None, error.code)
+    _record(ctx, kind, actor, idempotency, "rejected", document, None, error.code, [])
     return "rejected", document, ctx.operation_id, False
 
 
-def _record(ctx, kind, actor: Actor, idempotency, status, document, outcome, result_code):
+def _record(ctx, kind, actor: Actor, idempotency, status, document, outcome, result_code, events):
+    """Store the result, the audit event and the outbox events: one statement on PostgreSQL
+    (data-modifying CTEs), three on SQLite, which has no DML in a WITH."""
     # Round-trip through JSON so the first answer is built from what a replay will read.
     stored = canonical(document)
     document.clear()
     document.update(json.loads(stored))
-    db.session.execute(
-        update(Operation)
+    result = (
+        update(Operation.__table__)
         .where(Operation.id == ctx.operation_id)
         .values(status=status, result=stored, transfer_count=ctx.transfer_count)
-        .execution_options(synchronize_session=False)
     )
-    audit.record(
+    event = audit.event_insert(
         kind,
         actor=actor,
         now=ctx.now,
@@ -205,3 +205,18 @@ def _record(ctx, kind, actor: Actor, idempotency, status, document, outcome, res
         operation_id=ctx.operation_id,
         idempotency_key=idempotency.key if idempotency else None,
     )
+    rows = event_rows(events, now=ctx.now, operation_id=ctx.operation_id)
+    if db.session.get_bind().dialect.name != "postgresql":
+        db.session.execute(result)
+        db.session.execute(event)
+        if rows:
+            db.session.execute(insert(OutboxEvent.__table__), rows)
+        return
+    statement = event.add_cte(result.cte("result"))
+    if rows:
+        statement = (
+            insert(OutboxEvent.__table__)
+            .values(rows)
+            .add_cte(result.cte("result"), event.cte("audit"))
+        )
+    db.session.execute(statement)

@@ -45,7 +45,17 @@ def append(events: list[Event], *, now: datetime, operation_id: int | None = Non
     """Write events in the caller's transaction; a rollback takes them back with the rest."""
     if not events:
         return []
-    rows = [
+    return list(
+        db.session.execute(
+            insert(OutboxEvent).returning(OutboxEvent.id, sort_by_parameter_order=True),
+            event_rows(events, now=now, operation_id=operation_id),
+        ).scalars()
+    )
+
+
+def event_rows(events: list[Event], *, now: datetime, operation_id: int | None) -> list[dict]:
+    """The outbox rows of `events`, each with a fresh message id."""
+    return [
         {
             "uid": new_uid(),
             "type": event.type,
@@ -59,8 +69,3 @@ def append(events: list[Event], *, now: datetime, operation_id: int | None = Non
         }
         for event in events
     ]
-    return list(
-        db.session.execute(
-            insert(OutboxEvent).returning(OutboxEvent.id, sort_by_parameter_order=True), rows
-        ).scalars()
-    )

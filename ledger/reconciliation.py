@@ -23,6 +23,7 @@ from ledger.models import (
     Transfer,
     TransferSeal,
 )
+from ledger.rollups import rollups_agree
 from ledger.services.periods import account_digest
 
 PER_PERSON_KINDS = ("allowance", "earned", "clawback")
@@ -56,6 +57,7 @@ def verify_ledger(now: datetime | None = None) -> dict[str, Any]:
     problems += _reversals_agree()
     problems += add_ons_agree()
     problems += conversions_agree()
+    problems += rollups_agree()
     problems += _seals_match(accounts)
     problems += verify_chain()
     if now is not None:

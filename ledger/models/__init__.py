@@ -24,6 +24,7 @@ from ledger.models.reach import (
     NotificationSetting,
     SlackLink,
 )
+from ledger.models.rollups import RecipientMonth
 from ledger.models.tokens import SCOPES, ApiToken
 
 APPEND_ONLY_TABLES = (
@@ -35,11 +36,14 @@ APPEND_ONLY_TABLES = (
     "seals",
     "transfer_seals",
 )
+# Derived from the tables above by triggers: left out of backups, rebuilt on restore.
+DERIVED_TABLES = ("recipient_months",)
 
 __all__ = [
     "ACCOUNT_KINDS",
     "APPEND_ONLY_TABLES",
     "DELIVERY_STATUSES",
+    "DERIVED_TABLES",
     "LANGUAGES",
     "LINK_PURPOSES",
     "NOTICE_KINDS",
@@ -65,6 +69,7 @@ __all__ = [
     "PasswordLink",
     "Period",
     "Policy",
+    "RecipientMonth",
     "Reversal",
     "Seal",
     "ServiceKind",

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 
 from ledger.models import AwardLine, Reversal
 from ledger.queries.ranking import ranked_page
+from ledger.queries.rolled_board import rolled_up_page
 from ledger.rules import DIRECTIONS
 
 METRICS = ("points", "awards", "customers")
@@ -36,22 +37,29 @@ def leaderboard(
     service_kind: str | None = None,
     offset: int = 0,
     limit: int | None = None,
+    rollups: bool = True,
 ) -> list[dict]:
     """Rank the people who received points in the window; `members` limits the scope.
 
     Competition ranking ("1224", `ranked_page`): people equal on the metric share a rank;
     the other two metrics (points, awards, customers in that order, descending) only order
     them within it, then the name and the id. `offset` and `limit` page the ranked rows.
+    The points and awards boards without filters read the monthly rollups
+    (`rolled_board.py`); `rollups=False` reads only the lines (tests compare the two).
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}")
     if members is not None and not members:
         return []
-    totals = _totals(window, members, direction, service_kind).subquery("totals")
-    within = [name for name in METRICS if name != metric]
-    rows = ranked_page(
-        totals, person="recipient_id", metric=metric, within=within, offset=offset, limit=limit
-    )
+    rows = None
+    if rollups and metric != "customers" and not direction and not service_kind:
+        rows = rolled_up_page(window, metric=metric, members=members, offset=offset, limit=limit)
+    if rows is None:
+        totals = _totals(window, members, direction, service_kind).subquery("totals")
+        within = [name for name in METRICS if name != metric]
+        rows = ranked_page(
+            totals, person="recipient_id", metric=metric, within=within, offset=offset, limit=limit
+        )
     return [
         {
             "rank": int(row.rank),

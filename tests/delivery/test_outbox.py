@@ -153,9 +153,9 @@ def test_the_event_count_catches_a_lost_or_doubled_event(people, monkeypatch, co
     """Negative control for the race and crash checks: a broken outbox fails the count."""
     from ledger import operations
 
-    write = operations.append
+    rows = operations.event_rows  # what an operation writes to the outbox with its result
     monkeypatch.setattr(
-        operations, "append", lambda events, **kw: write(list(events) * copies, **kw)
+        operations, "event_rows", lambda events, **kw: rows(list(events) * copies, **kw)
     )
     make_award(people["ana"], [people["ben"]])
 
