@@ -11,7 +11,7 @@ runs them at once. Existing lines are rolled up after the triggers exist (creati
 locks both tables against writers until the migration commits).
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0014
 Create Date: 2026-11-29 09:10:00
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
