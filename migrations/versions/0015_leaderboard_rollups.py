@@ -10,7 +10,7 @@ still meet first at the balances, as `tests/ledger/test_opposing.py` forces). SQ
 runs them at once. Existing lines are rolled up after the triggers exist (creating them
 locks both tables against writers until the migration commits).
 
-Revision ID: 0016
+Revision ID: 0015
 Revises: 0014
 Create Date: 2026-11-29 09:10:00
 """
@@ -18,7 +18,7 @@ Create Date: 2026-11-29 09:10:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
+revision = "0015"
 down_revision = "0014"
 branch_labels = None
 depends_on = None
