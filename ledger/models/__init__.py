@@ -23,6 +23,12 @@ from ledger.models.reach import (
     NotificationSetting,
     SlackLink,
 )
+from ledger.models.requests import (
+    REQUEST_EVENT_KINDS,
+    RequestAwardLine,
+    ServiceRequest,
+    ServiceRequestEvent,
+)
 from ledger.models.tokens import SCOPES, ApiToken
 
 APPEND_ONLY_TABLES = (
@@ -33,6 +39,8 @@ APPEND_ONLY_TABLES = (
     "audit_events",
     "seals",
     "transfer_seals",
+    "service_requests",
+    "service_request_events",
 )
 
 __all__ = [
@@ -41,6 +49,7 @@ __all__ = [
     "DELIVERY_STATUSES",
     "LINK_PURPOSES",
     "NOTICE_KINDS",
+    "REQUEST_EVENT_KINDS",
     "ROLES",
     "SCOPES",
     "SETTING_KINDS",
@@ -63,9 +72,12 @@ __all__ = [
     "PasswordLink",
     "Period",
     "Policy",
+    "RequestAwardLine",
     "Reversal",
     "Seal",
     "ServiceKind",
+    "ServiceRequest",
+    "ServiceRequestEvent",
     "SlackLink",
     "Transfer",
     "TransferSeal",

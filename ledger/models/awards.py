@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ledger.db import db
@@ -41,6 +41,8 @@ class Award(db.Model):
     points_per_recipient: Mapped[int]
     points_total: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The giver's word that they were served before they asked (no request behind it).
+    proactive: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     lines: Mapped[list[AwardLine]] = relationship(back_populates="award", order_by="AwardLine.id")
 

@@ -9,12 +9,16 @@ from ledger.models import APPEND_ONLY_TABLES
 from ledger.sealing import seal_transfers
 from ledger.services import close_period, reverse_award
 from tests.factories import ADMIN_ACTOR, make_award, make_user
+from tests.requests.helpers import ask, step
 from tests.figures import engine, write_figure
 
 
 @pytest.fixture
 def history(engine_app, now):
     award = make_award(make_user(), [make_user()], now=now)
+    customer, provider = make_user(), make_user()
+    request = ask(customer, provider=provider, now=now)
+    step(provider, request, "accept", now=now)
     reverse_award(award["id"], reason="test reversal", now=now, actor=ADMIN_ACTOR)
     close_period("2026-11", now=now, actor=ADMIN_ACTOR, force=True)
     seal_transfers(now=now, actor=ADMIN_ACTOR)
