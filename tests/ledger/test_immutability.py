@@ -9,8 +9,8 @@ from ledger.models import APPEND_ONLY_TABLES
 from ledger.sealing import seal_transfers
 from ledger.services import close_period, reverse_award
 from tests.factories import ADMIN_ACTOR, make_award, make_user
-from tests.requests.helpers import ask, step
 from tests.figures import engine, write_figure
+from tests.requests.helpers import ask, step
 
 
 @pytest.fixture

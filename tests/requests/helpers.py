@@ -16,36 +16,58 @@ NOTES = {
 }
 
 
+def person_id(person) -> int:
+    """Take a person as a User row or an id (threads must not touch another session's rows)."""
+    return person if isinstance(person, int) else person.id
+
+
 def key(principal: int, value: str) -> IdempotencyKey:
     return IdempotencyKey(f"user:{principal}", value, f"hash-{value}")
 
 
-def ask(customer, *, provider=None, department=None, now: datetime = NOW,
-        due: datetime | None = None, need: str = NEED, idempotency: str | None = None) -> dict:  # fmt: skip
+def ask(
+    customer,
+    *,
+    provider=None,
+    department=None,
+    now: datetime = NOW,
+    due: datetime | None = None,
+    need: str = NEED,
+    idempotency: str | None = None,
+) -> dict:
     """Open a request through the service and return its document."""
     return open_request(
-        customer=customer.id,
+        customer=person_id(customer),
         need=need,
-        provider=provider.id if provider is not None else None,
+        provider=person_id(provider) if provider is not None else None,
         department=department,
         due_at=due or now + timedelta(days=3),
         now=now,
-        actor=Actor(customer.id),
-        idempotency=key(customer.id, idempotency) if idempotency else None,
+        actor=Actor(person_id(customer)),
+        idempotency=key(person_id(customer), idempotency) if idempotency else None,
     ).document
 
 
-def step(person, request: dict, action: str, *, now: datetime = NOW, note: str | None = None,
-         to=None, idempotency: str | None = None, **extra):  # fmt: skip
+def step(
+    person,
+    request: dict,
+    action: str,
+    *,
+    now: datetime = NOW,
+    note: str | None = None,
+    to=None,
+    idempotency: str | None = None,
+    **extra,
+) -> dict:
     """Take one step as `person` and return the request's document after it."""
     return take_step(
         request["id"],
         action,
-        by=person.id,
+        by=person_id(person),
         note=NOTES.get(action, "") if note is None else note,
         to=to.id if to is not None and not isinstance(to, (int, str)) else to,
         now=now,
-        actor=Actor(person.id),
-        idempotency=key(person.id, idempotency) if idempotency else None,
+        actor=Actor(person_id(person)),
+        idempotency=key(person_id(person), idempotency) if idempotency else None,
         **extra,
     ).document
