@@ -26,6 +26,7 @@ from api.schemas.requests import (
 from ledger.clock import utcnow
 from ledger.queries.request_list import RequestFilter, list_requests
 from ledger.queries.requests import check_visible, request_for
+from ledger.services.request_close import CloseAward, close_request
 from ledger.services.requests import open_request, take_step
 
 bp = Blueprint("Requests", __name__, description="Ask for help and pass the baton")
@@ -163,8 +164,24 @@ class RequestClose(MethodView):
     @bp.doc(operationId="closeRequest", responses=LINKED)
     @documents_errors(bp, *STEP_ERRORS)
     def post(self, body, request_id):
-        """Close a delivered request (its customer)."""
-        return _step("close", request_id, body)
+        """Close a delivered request (its customer), optionally awarding everyone in the chain.
+
+        The award obeys every award rule (allowance, limits, kinds); if it is refused, nothing
+        is written and the request stays delivered.
+        """
+        award = body.get("award")
+        result = close_request(
+            request_id,
+            by=principal().user.id,
+            note=body.get("note", ""),
+            award=CloseAward(award["points"], award["message"], award["service_kind"])
+            if award
+            else None,
+            now=utcnow(),
+            actor=principal().actor(),
+            idempotency=idempotency_key(body),
+        )
+        return operation_response(result, 200)
 
 
 @bp.route(f"{REQUEST_PATH}/withdraw")

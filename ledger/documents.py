@@ -27,9 +27,11 @@ def award_document(
     period: str,
     created_at: datetime,
     reversed_: bool,
+    proactive: bool = False,
+    request: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Describe an award as every adapter shows it; lines are (recipient, points, direction,
-    cross_department)."""
+    cross_department). `request` tells of the request the award closed, if any."""
     return {
         "id": award_id,
         "giver": user_reference(giver),
@@ -48,4 +50,6 @@ def award_document(
         "period": period,
         "created_at": timestamp(created_at),
         "reversed": reversed_,
+        "proactive": proactive,
+        "request": request,
     }

@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from api.schemas import (
+    SERVICE_KIND,
     DateOrDateTime,
     Id,
     ListQuerySchema,
@@ -18,6 +19,7 @@ from api.schemas import (
 from api.schemas.people import DepartmentRefSchema
 from api.schemas.text import Text
 from ledger.request_rules import MAX_NEED, MAX_NOTE, MIN_NEED, STATES
+from ledger.rules import MAX_MESSAGE, MAX_POINTS_PER_RECIPIENT, MIN_MESSAGE
 
 EVENT_KINDS = ("opened", "accepted", "handed_off", "delivered", "closed", "withdrawn", "declined")
 
@@ -73,8 +75,37 @@ class ReasonSchema(StrictSchema):
     note = _note(True, "The reason.")
 
 
+class CloseAwardSchema(StrictSchema):
+    points = fields.Integer(
+        strict=True,
+        required=True,
+        validate=validate.Range(1, MAX_POINTS_PER_RECIPIENT),
+        metadata={"description": "Points to each provider in the chain, from your allowance."},
+    )
+    message = Text(
+        MAX_MESSAGE,
+        minimum=MIN_MESSAGE,
+        multiline=True,
+        min_visible=MIN_MESSAGE,
+        required=True,
+        metadata={"description": f"How they served you ({MIN_MESSAGE} to {MAX_MESSAGE} chars)."},
+    )
+    service_kind = fields.String(
+        required=True,
+        validate=SERVICE_KIND,
+        metadata={"description": "A code from /service-kinds."},
+    )
+
+
 class CloseSchema(StrictSchema):
     note = _note(False, "A word of thanks or what is still missing (optional).")
+    award = fields.Nested(
+        CloseAwardSchema,
+        metadata={
+            "description": "Award everyone in the chain in the same step, under the award rules; "
+            "a refused award leaves the request delivered."
+        },
+    )
 
 
 class RequestEventSchema(ma.Schema):

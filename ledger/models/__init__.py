@@ -41,6 +41,7 @@ APPEND_ONLY_TABLES = (
     "transfer_seals",
     "service_requests",
     "service_request_events",
+    "request_award_lines",
 )
 
 __all__ = [

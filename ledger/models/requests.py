@@ -90,7 +90,8 @@ class RequestAwardLine(db.Model):
         Index("ix_request_award_lines_request_id", "request_id"),
     )
 
-    award_line_id: Mapped[int] = mapped_column(ForeignKey("award_lines.id"), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_line_id: Mapped[int] = mapped_column(ForeignKey("award_lines.id"), unique=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"))
     position: Mapped[int]
     lead_time_seconds: Mapped[int]

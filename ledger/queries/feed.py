@@ -12,6 +12,7 @@ from ledger import calendar, settings
 from ledger.db import db
 from ledger.documents import award_document
 from ledger.models import Award, AwardLine, Period, Reversal, User
+from ledger.queries.requests import award_request_facts
 from ledger.rules import DIRECTIONS
 
 FEED_PAGE = 20
@@ -43,6 +44,7 @@ def award_documents(awards: list[Award], *, for_cards: bool = False) -> list[dic
             )
         ).all()
     )
+    requests = award_request_facts(award.id for award in awards)
     documents = [
         award_document(
             award_id=award.id,
@@ -56,6 +58,8 @@ def award_documents(awards: list[Award], *, for_cards: bool = False) -> list[dic
             period=periods[award.period_id],
             created_at=award.created_at,
             reversed_=award.id in reasons,
+            proactive=award.proactive,
+            request=requests.get(award.id),
         )
         for award in awards
     ]

@@ -13,7 +13,14 @@ from ledger import request_rules
 from ledger.db import db
 from ledger.documents import timestamp, user_reference
 from ledger.errors import NotFound
-from ledger.models import Department, ServiceRequest, ServiceRequestEvent, User
+from ledger.models import (
+    AwardLine,
+    Department,
+    RequestAwardLine,
+    ServiceRequest,
+    ServiceRequestEvent,
+    User,
+)
 from ledger.queries.request_reach import can_see
 
 
@@ -145,3 +152,29 @@ def _event_document(event: ServiceRequestEvent, ref) -> dict[str, Any]:
         "holder": ref(event.holder_id),
         "note": event.note,
     }
+
+
+def award_request_facts(award_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Return, per award given on closing a request, what its lines record of the request."""
+    ids = sorted(set(award_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(AwardLine.award_id, AwardLine.recipient_id, RequestAwardLine)
+        .join(RequestAwardLine, RequestAwardLine.award_line_id == AwardLine.id)
+        .where(AwardLine.award_id.in_(ids))
+        .order_by(AwardLine.award_id, RequestAwardLine.position)
+    ).all()
+    found: dict[int, dict[str, Any]] = {}
+    for award_id, recipient_id, line in rows:
+        facts = found.setdefault(
+            award_id,
+            {
+                "id": line.request_id,
+                "lead_time_seconds": line.lead_time_seconds,
+                "on_time": line.on_time,
+                "positions": [],
+            },
+        )
+        facts["positions"].append({"recipient_id": recipient_id, "position": line.position})
+    return found

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from itertools import takewhile
 
 from sqlalchemy import func, insert, select
 
@@ -12,10 +11,8 @@ from ledger import rules
 from ledger.db import db
 from ledger.documents import award_document
 from ledger.errors import (
-    Forbidden,
     PeriodClosed,
     RecipientInactive,
-    UnknownRecipient,
 )
 from ledger.models import Award, AwardLine, Period, User
 from ledger.notifications import excerpt, notify
@@ -24,7 +21,7 @@ from ledger.periods import period_at
 from ledger.postings import Move, award_accounts, ensure_allowance, ensure_earned, post
 from ledger.queries.org import managers_above
 from ledger.queries.service_kinds import active_kind_codes
-from ledger.text import storable
+from ledger.services.award_parties import resolve_giver, resolve_recipients
 
 
 def award_points(
@@ -37,52 +34,86 @@ def award_points(
     now: datetime,
     actor: Actor | None = None,
     idempotency: IdempotencyKey | None = None,
+    proactive: bool = False,
 ) -> OperationResult:
-    """Give `points` to each recipient, paid from the giver's allowance; all or nothing."""
+    """Give `points` to each recipient, paid from the giver's allowance; all or nothing.
+
+    `proactive` is the giver's word that they were served before they asked.
+    """
 
     def body(ctx):
-        giver_user = _resolve_giver(giver)
-        people = _resolve_recipients(recipients)
-        request = rules.AwardRequest(
-            giver_id=giver_user.id,
-            recipient_ids=tuple(person.id for person in people),
+        return give_award(
+            ctx,
+            giver=giver,
+            recipients=recipients,
             points=points,
             message=message,
             service_kind=service_kind,
-        )
-        period = period_at(now, lock=True)
-        _check_award(request, people, period)
-        known, earned = award_accounts(giver_user.id, period.id, request.recipient_ids)
-        allowance = ensure_allowance(ctx, giver_user.id, period, known)
-        award_id = _insert_award(ctx, request, giver_user, people, period, actor)
-        line_rows, line_ids = _insert_lines(award_id, request, giver_user, people, now)
-        _pay(ctx, allowance, people, line_ids, points, earned)
-        if period.pair_cap is not None:
-            _check_pair_caps(giver_user.id, request.recipient_ids, period, points)
-        _notify_recipients(ctx, award_id, giver_user, people, request)
-        document = award_document(
-            award_id=award_id,
-            giver=giver_user,
-            lines=[
-                (person, points, row["direction"], row["cross_department"])
-                for person, row in zip(people, line_rows, strict=True)
-            ],
-            message=message.strip(),
-            service_kind=service_kind,
-            period=period.key,
-            created_at=now,
-            reversed_=False,
-        )
-        ctx.emit("award.created", document, "award", award_id)
-        return Outcome(
-            document,
-            "award",
-            award_id,
-            {"points_total": rules.award_cost(points, len(people)), "recipients": len(people)},
+            actor=actor,
+            proactive=proactive,
         )
 
     return run_operation(
         "award", body, now=now, actor=actor or Actor(None), idempotency=idempotency
+    )
+
+
+def give_award(
+    ctx,
+    *,
+    giver: int | str,
+    recipients: Sequence[int | str],
+    points: int,
+    message: str,
+    service_kind: str,
+    actor: Actor | None,
+    proactive: bool = False,
+    request: dict | None = None,
+) -> Outcome:
+    """Give an award inside the caller's operation (an award alone, or a request's close).
+
+    `request` is what the award's document says of the request it closes, if any.
+    """
+    giver_user = resolve_giver(giver)
+    people = resolve_recipients(recipients)
+    award_request = rules.AwardRequest(
+        giver_id=giver_user.id,
+        recipient_ids=tuple(person.id for person in people),
+        points=points,
+        message=message,
+        service_kind=service_kind,
+    )
+    period = period_at(ctx.now, lock=True)
+    _check_award(award_request, people, period)
+    known, earned = award_accounts(giver_user.id, period.id, award_request.recipient_ids)
+    allowance = ensure_allowance(ctx, giver_user.id, period, known)
+    award_id = _insert_award(ctx, award_request, giver_user, people, period, actor, proactive)
+    line_rows, line_ids = _insert_lines(award_id, award_request, giver_user, people, ctx.now)
+    _pay(ctx, allowance, people, line_ids, points, earned)
+    if period.pair_cap is not None:
+        _check_pair_caps(giver_user.id, award_request.recipient_ids, period, points)
+    _notify_recipients(ctx, award_id, giver_user, people, award_request)
+    document = award_document(
+        award_id=award_id,
+        giver=giver_user,
+        lines=[
+            (person, points, row["direction"], row["cross_department"])
+            for person, row in zip(people, line_rows, strict=True)
+        ],
+        message=message.strip(),
+        service_kind=service_kind,
+        period=period.key,
+        created_at=ctx.now,
+        reversed_=False,
+        proactive=proactive,
+        request=request,
+    )
+    ctx.emit("award.created", document, "award", award_id)
+    return Outcome(
+        document,
+        "award",
+        award_id,
+        {"points_total": rules.award_cost(points, len(people)), "recipients": len(people)},
     )
 
 
@@ -98,7 +129,7 @@ def _check_award(request: rules.AwardRequest, people: list[User], period: Period
         raise PeriodClosed(f"Period {period.key} is closed; no more awards count in it.")
 
 
-def _insert_award(ctx, request, giver: User, people: list[User], period: Period, actor) -> int:
+def _insert_award(ctx, request, giver: User, people, period: Period, actor, proactive) -> int:
     return db.session.execute(
         insert(Award)
         .values(
@@ -111,6 +142,7 @@ def _insert_award(ctx, request, giver: User, people: list[User], period: Period,
             points_per_recipient=request.points,
             points_total=rules.award_cost(request.points, len(people)),
             created_at=ctx.now,
+            proactive=proactive,
         )
         .returning(Award.id)
     ).scalar_one()
@@ -167,47 +199,6 @@ def _notify_recipients(ctx, award_id: int, giver: User, people: list[User], requ
         "message": excerpt(request.message),
     }
     notify(ctx, [(person.id, "award_received", said) for person in people], award_id=award_id)
-
-
-def _resolve_giver(giver: int | str) -> User:
-    user = _find_user(giver)
-    if user is None:
-        raise UnknownRecipient("The giver is not in the directory.", field="giver")
-    if not user.active or user.kind != "person":
-        raise Forbidden("Only active people can give awards.")
-    return user
-
-
-def _resolve_recipients(recipients: Sequence[int | str]) -> list[User]:
-    """Find each named recipient; the first refusal in naming order wins."""
-    rules.check_recipient_count(len(recipients))  # before a query that long lists would bloat
-    ids = [value for value in recipients if isinstance(value, int)]
-    # Text no database takes names no one; it must not reach the query.
-    emails = [value.strip().lower() for value in recipients if isinstance(value, str)]
-    emails = [email for email in emails if storable(email)]
-    rows = db.session.scalars(select(User).where(User.id.in_(ids) | User.email.in_(emails))).all()
-    by_id = {user.id: user for user in rows}
-    by_email = {user.email: user for user in rows}
-    found = [
-        by_id.get(value) if isinstance(value, int) else by_email.get(value.strip().lower())
-        for value in recipients
-    ]
-    people = list(takewhile(lambda person: person is not None, found))
-    rules.check_named_once([person.id for person in people], [person.name for person in people])
-    if len(people) < len(found):
-        index = len(people)
-        raise UnknownRecipient(
-            f"No one in the directory matches {recipients[index]!r}.", index=index
-        )
-    return people
-
-
-def _find_user(value: int | str) -> User | None:
-    if isinstance(value, int):
-        return db.session.get(User, value)
-    if not storable(value):
-        return None
-    return db.session.scalars(select(User).where(User.email == value.strip().lower())).first()
 
 
 def _check_pair_caps(giver_id, recipient_ids, period, points) -> None:

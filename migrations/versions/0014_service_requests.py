@@ -83,6 +83,7 @@ def upgrade():
         op.create_index(f"ix_service_request_events_{column}", "service_request_events", [column])
     op.create_table(
         "request_award_lines",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("award_line_id", sa.Integer(), nullable=False),
         sa.Column("request_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
@@ -91,7 +92,8 @@ def upgrade():
         sa.CheckConstraint("position >= 1", name=op.f("ck_request_award_lines_position")),
         _fk("request_award_lines", "award_line_id", "award_lines"),
         _fk("request_award_lines", "request_id", "service_requests"),
-        sa.PrimaryKeyConstraint("award_line_id", name=op.f("pk_request_award_lines")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_request_award_lines")),
+        sa.UniqueConstraint("award_line_id", name=op.f("uq_request_award_lines_award_line_id")),
     )
     op.create_index("ix_request_award_lines_request_id", "request_award_lines", ["request_id"])
     # ADD COLUMN keeps the append-only triggers of awards on both engines (no batch mode).

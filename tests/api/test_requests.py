@@ -174,3 +174,29 @@ def test_a_deactivated_provider_cannot_be_asked(callers):
         "/api/v1/requests", {**NEED, "due_at": due_in(2), "provider": "gone@example.com"}
     )
     assert response.get_json()["error"]["code"] == "unknown_provider"
+
+
+def test_closing_with_an_award_pays_the_chain_and_a_refused_one_leaves_it_delivered(callers, org):
+    cy, ada = callers["cy"], callers["ada"]
+    path = f"/api/v1/requests/{create(cy, provider=org.ada.id).get_json()['id']}"
+    ada.post(f"{path}/accept")
+    ada.post(f"{path}/deliver")
+    thanks = {"points": 10, "message": "Ready a day early, thank you!", "service_kind": "need"}
+    too_much = cy.post(f"{path}/close", {"award": {**thanks, "points": 500}})
+    assert too_much.status_code == 422
+    assert too_much.get_json()["error"]["code"] == "validation_error"
+    assert cy.get(path).get_json()["state"] == "delivered"
+    closed = cy.post(f"{path}/close", {"award": thanks, "note": "Perfect."}).get_json()
+    assert closed["state"] == "closed"
+    award = cy.get(f"/api/v1/awards/{closed['award_id']}").get_json()
+    assert award["request"]["id"] == closed["id"] and award["request"]["on_time"] is True
+    assert [line["recipient"]["id"] for line in award["lines"]] == [org.ada.id]
+
+
+def test_an_award_can_be_marked_proactive(callers, org):
+    body = {"recipients": [org.bob.id], "points": 5, "message": "Fixed it before I asked!",
+            "service_kind": "proactive", "proactive": True}  # fmt: skip
+    award = callers["ada"].post("/api/v1/awards", body).get_json()
+    assert award["proactive"] is True and award["request"] is None
+    listed = callers["ada"].get("/api/v1/awards").get_json()["items"]
+    assert listed[0]["proactive"] is True

@@ -12,15 +12,17 @@ import pytest
 from sqlalchemy import func, select
 
 from ledger.db import db
-from ledger.models import ServiceRequest, ServiceRequestEvent, User
+from ledger.models import Award, ServiceRequest, ServiceRequestEvent, User
 from ledger.queries.requests import events_of
-from tests.factories import make_user
+from ledger.services.request_close import CloseAward, close_request
+from tests.factories import NOW, make_user
 from tests.figures import write_figure
 from tests.ledger.concurrency import errors_by_type, fresh_session, run_together
 from tests.requests.helpers import ask, step
 
 pytestmark = pytest.mark.heavy
 
+THANKS = CloseAward(5, "Delivered just in time for the audit.", "need")
 PROVIDERS = 8
 TRIALS = 5
 
@@ -86,7 +88,7 @@ def test_a_close_racing_a_withdrawal_lets_exactly_one_finish_the_request(engine_
         step(provider, request, "accept")
         step(provider, request, "deliver")
         calls = [
-            partial(step, customer, request, "close"),
+            partial(close_request, request["id"], by=customer, award=THANKS, now=NOW),
             partial(step, customer, request, "withdraw"),
         ]
         results = run_together(engine_app, calls)
@@ -94,6 +96,12 @@ def test_a_close_racing_a_withdrawal_lets_exactly_one_finish_the_request(engine_
         errors = errors_by_type(results)
         assert errors == {"RequestFinished": 1}, errors
         winner = next(result.value for result in results if result.error is None)
+        winner = getattr(winner, "document", winner)
+        # The award came with the close and only with it.
+        assert (winner["award_id"] is not None) == (winner["state"] == "closed")
+        assert db.session.scalar(select(func.count()).select_from(Award)) == finals.count(
+            "closed"
+        ) + (winner["state"] == "closed")
         events = events_of([request["id"]])[request["id"]]
         assert [event.kind for event in events][:-1] == ["opened", "accepted", "delivered"]
         assert events[-1].kind == winner["events"][-1]["kind"]
