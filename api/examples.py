@@ -29,6 +29,8 @@ AWARD = {
     "period": "2026-11",
     "created_at": "2026-11-16T12:00:00.000000+00:00",
     "reversed": False,
+    "reversal_reason": None,
+    "via": None,
     "proactive": False,
     "request": None,
 }

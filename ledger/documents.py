@@ -27,11 +27,14 @@ def award_document(
     period: str,
     created_at: datetime,
     reversed_: bool,
+    reversal_reason: str | None = None,
+    via: User | None = None,
     proactive: bool = False,
     request: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Describe an award as every adapter shows it; lines are (recipient, points, direction,
-    cross_department). `request` tells of the request the award closed, if any."""
+    cross_department), `via` the service account that gave it on the giver's behalf,
+    `request` what the award records of the request it closed, if any."""
     return {
         "id": award_id,
         "giver": user_reference(giver),
@@ -50,6 +53,8 @@ def award_document(
         "period": period,
         "created_at": timestamp(created_at),
         "reversed": reversed_,
+        "reversal_reason": reversal_reason,
+        "via": user_reference(via) if via is not None else None,
         "proactive": proactive,
         "request": request,
     }

@@ -138,6 +138,11 @@ def store_password(user_id: int, new: str, now: datetime) -> None:
         .values(password_hash=hash_password(new), session_version=User.session_version + 1)
         .execution_options(synchronize_session=False)
     )
+    revoke_open_links(user_id, now)
+
+
+def revoke_open_links(user_id: int, now: datetime) -> None:
+    """End every open invitation or reset link of a person, inside the caller's transaction."""
     db.session.execute(
         update(PasswordLink)
         .where(

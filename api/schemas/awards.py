@@ -100,6 +100,20 @@ class AwardSchema(ma.Schema):
     period = fields.String(required=True, metadata={"description": "YYYY-MM or YYYY-Qn."})
     created_at = UtcDateTime(required=True)
     reversed = fields.Boolean(required=True)
+    reversal_reason = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Why the award was reversed (null while it stands)."},
+    )
+    via = fields.Nested(
+        UserRefSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The service account (a chat bot, an integration) that gave the "
+            "award on the giver's behalf; null when the giver gave it themselves."
+        },
+    )
     proactive = fields.Boolean(required=True)
     request = fields.Nested(
         AwardRequestSchema,

@@ -18,12 +18,8 @@ from ledger.rules import DIRECTIONS
 FEED_PAGE = 20
 
 
-def award_documents(awards: list[Award], *, for_cards: bool = False) -> list[dict]:
-    """Turn award rows into documents with two extra queries in all, not per award.
-
-    `for_cards` adds what the pages show beside an award and the API's document leaves out:
-    the reversal's reason and the service account that gave it on the giver's behalf.
-    """
+def award_documents(awards: list[Award]) -> list[dict]:
+    """Turn award rows into documents with three extra queries in all, not per award."""
     if not awards:
         return []
     people_ids = (
@@ -45,7 +41,7 @@ def award_documents(awards: list[Award], *, for_cards: bool = False) -> list[dic
         ).all()
     )
     requests = award_request_facts(award.id for award in awards)
-    documents = [
+    return [
         award_document(
             award_id=award.id,
             giver=people[award.giver_id],
@@ -58,18 +54,13 @@ def award_documents(awards: list[Award], *, for_cards: bool = False) -> list[dic
             period=periods[award.period_id],
             created_at=award.created_at,
             reversed_=award.id in reasons,
+            reversal_reason=reasons.get(award.id),
+            via=people[award.actor_id] if award.actor_id != award.giver_id else None,
             proactive=award.proactive,
             request=requests.get(award.id),
         )
         for award in awards
     ]
-    if not for_cards:
-        return documents
-    for award, document in zip(awards, documents, strict=True):
-        document["reversal_reason"] = reasons.get(award.id)
-        via = people[award.actor_id] if award.actor_id != award.giver_id else None
-        document["via"] = via.reference() if via is not None else None
-    return documents
 
 
 def recent_awards(*, limit: int = 20, before: datetime | None = None) -> list[dict]:
@@ -206,4 +197,4 @@ def feed_page(
     awards = list(db.session.scalars(query))
     more = awards[limit:]
     awards = awards[:limit]
-    return award_documents(awards, for_cards=True), (awards[-1].id if more else None)
+    return award_documents(awards), (awards[-1].id if more else None)

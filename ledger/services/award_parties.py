@@ -11,6 +11,7 @@ from ledger import rules
 from ledger.db import db
 from ledger.errors import Forbidden, UnknownRecipient
 from ledger.models import User
+from ledger.operations import Actor
 from ledger.text import storable
 
 
@@ -53,3 +54,10 @@ def find_user(value: int | str) -> User | None:
     if not storable(value):
         return None
     return db.session.scalars(select(User).where(User.email == value.strip().lower())).first()
+
+
+def giving_account(actor: Actor | None, giver: User) -> User | None:
+    """Return the account that gave on the giver's behalf (a service account), if any."""
+    if actor is None or actor.user_id is None or actor.user_id == giver.id:
+        return None
+    return db.session.get(User, actor.user_id)

@@ -21,7 +21,7 @@ from ledger.periods import period_at
 from ledger.postings import Move, award_accounts, ensure_allowance, ensure_earned, post
 from ledger.queries.org import managers_above
 from ledger.queries.service_kinds import active_kind_codes
-from ledger.services.award_parties import resolve_giver, resolve_recipients
+from ledger.services.award_parties import giving_account, resolve_giver, resolve_recipients
 
 
 def award_points(
@@ -105,6 +105,7 @@ def give_award(
         period=period.key,
         created_at=ctx.now,
         reversed_=False,
+        via=giving_account(actor, giver_user),
         proactive=proactive,
         request=request,
     )
