@@ -179,3 +179,27 @@ def chain_of(holders: list[int | None]) -> list[int]:
         if holder is not None and holder not in chain:
             chain.append(holder)
     return chain
+
+
+def steps_open_to(facts: RequestFacts, user_id: int, department_id: int | None) -> list[str]:
+    """Return the steps a person may take on a request now, in the order of ACTIONS."""
+    return [
+        action
+        for action in ACTIONS
+        if facts.state in ALLOWED_FROM[action] and may_act(action, facts, user_id, department_id)
+    ]
+
+
+def facts_from_document(document: dict) -> RequestFacts:
+    """Read the rules' facts back from a request's document."""
+
+    def id_of(reference):
+        return reference["id"] if reference else None
+
+    return RequestFacts(
+        state=document["state"],
+        customer_id=document["customer"]["id"],
+        provider_id=id_of(document["provider"]),
+        department_id=id_of(document["department"]),
+        holder_id=id_of(document["holder"]),
+    )

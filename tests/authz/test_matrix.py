@@ -252,6 +252,14 @@ WEB = {
     ("insights.service_map_csv", "GET"): ("/insights/service-map.csv", MANAGERS),
     ("insights.participation_page", "GET"): ("/insights/participation", MANAGERS),
     ("insights.participation_csv", "GET"): ("/insights/participation.csv", MANAGERS),
+    ("requests.mine", "GET"): ("/requests/", LOGGED_IN),
+    ("requests.queue", "GET"): ("/requests/queue", LOGGED_IN),
+    ("requests.ask", "GET"): ("/requests/new", LOGGED_IN),
+    ("requests.ask", "POST"): ("/requests/new", LOGGED_IN),
+    # E1 asked E1b: E1, their manager and the admin see it; a step without its form's key
+    # changes nothing (the steps themselves: tests/web/test_requests_pages.py).
+    ("requests.show", "GET"): ("/requests/{req_view}", {"E1", "M1", "A"}),
+    ("requests.step", "POST"): ("/requests/{req_view}/withdraw", {"E1", "M1", "A"}),
     ("static", "GET"): ("/static/baton.css", PUBLIC),
     ("notifications.index", "GET"): ("/notifications", LOGGED_IN),
     ("notifications.settings", "GET"): ("/settings/notifications", LOGGED_IN),
