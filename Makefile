@@ -7,7 +7,7 @@ HOST := 127.0.0.1
 PYTEST := $(BIN)/pytest -p no:cacheprovider
 export FLASK_APP := wsgi
 
-.PHONY: run install install-test test test-fast lint format screenshots bench bench-quick guarantees clean
+.PHONY: run install install-test test test-fast lint format translations screenshots bench bench-quick guarantees clean
 
 # pip's output (hundreds of setuptools warnings) goes to $(PIPLOG); it is shown only when pip
 # fails, so `make run` shows the login banner, not an install log.
@@ -69,6 +69,17 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Translations: extract every marked string (templates' {% trans %} and _(), Python's _, _l,
+# N_ and Phrase) into messages.pot, merge it into each language's messages.po, compile the
+# .mo files the app reads. The .mo files are committed, so a fresh clone needs no step of
+# its own; tests/web/test_catalogues.py fails when a .mo is older than its .po.
+CATALOGUES := web/translations
+translations: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k Phrase -c Translators: \
+	  --add-location=file --sort-by-file --no-wrap --project=Baton -o $(CATALOGUES)/messages.pot .
+	$(BIN)/pybabel -q update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-wrap --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel -q compile -d $(CATALOGUES) --statistics
 
 screenshots:
 	mkdir -p docs/screenshots

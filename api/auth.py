@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from api.errors import error_response
 from ledger.clock import utcnow
+from ledger.i18n import N_, Phrase
 from ledger.models import User
 from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.people import user_by_id
@@ -107,17 +108,22 @@ def _guard():
         return None
     if _token_in_url():
         return error_response(
-            401, "unauthenticated", "Send the token in the Authorization header, never in the URL."
+            401,
+            "unauthenticated",
+            N_("Send the token in the Authorization header, never in the URL."),
         )
     found = _authenticate()
     if not isinstance(found, Principal):
         return found
     g.principal = found
     if scope is None:
-        return error_response(403, "forbidden", "This operation is not open to anyone.")
+        return error_response(403, "forbidden", N_("This operation is not open to anyone."))
     if scope != ANY_SCOPE and scope not in found.scopes:
         return error_response(
-            403, "scope_missing", f"This operation needs the {scope!r} scope.", {"required": scope}
+            403,
+            "scope_missing",
+            Phrase("This operation needs the '{scope}' scope.", scope=scope),
+            {"required": scope},
         )
     found_check = getattr(handler, "_baton_found", None)
     if found_check is not None:
@@ -128,8 +134,10 @@ def _guard():
             return error_response(
                 400,
                 "idempotency_key_missing",
-                "Send an Idempotency-Key header of 1 to 255 printable "
-                "ASCII characters; retry with the same key.",
+                N_(
+                    "Send an Idempotency-Key header of 1 to 255 printable "
+                    "ASCII characters; retry with the same key."
+                ),
             )
     return None
 
@@ -145,7 +153,7 @@ def _authenticate() -> Principal | object:
             return error_response(
                 401,
                 "unauthenticated",
-                "The token is missing, malformed, expired or revoked.",
+                N_("The token is missing, malformed, expired or revoked."),
                 headers={"WWW-Authenticate": "Bearer"},
             )
         return Principal(token.user or user_by_id(token.user_id), token.scopes, token.token_id)
@@ -154,13 +162,13 @@ def _authenticate() -> Principal | object:
             return error_response(
                 401,
                 "token_required",
-                "A browser session may only read the API; send a bearer token to write.",
+                N_("A browser session may only read the API; send a bearer token to write."),
                 headers={"WWW-Authenticate": "Bearer"},
             )
         return Principal(current_user._get_current_object(), allowed_scopes(current_user), None)
     return error_response(
         401,
         "unauthenticated",
-        "Send a bearer token in the Authorization header.",
+        N_("Send a bearer token in the Authorization header."),
         headers={"WWW-Authenticate": "Bearer"},
     )

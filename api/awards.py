@@ -25,6 +25,7 @@ from api.schemas.awards import (
 )
 from ledger.clock import utcnow
 from ledger.errors import NotFound
+from ledger.i18n import N_
 from ledger.queries.feed import AwardFilter, award_by_id, award_feed, feed_bounds
 from ledger.queries.people import user_by_email, user_by_id
 from ledger.services.awards import award_points
@@ -174,6 +175,6 @@ def _scope_missing():
     return error_response(
         403,
         "scope_missing",
-        "Giving on someone's behalf needs the 'on-behalf' scope.",
+        N_("Giving on someone's behalf needs the 'on-behalf' scope."),
         {"required": "on-behalf"},
     )

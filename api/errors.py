@@ -10,6 +10,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ledger.errors import LedgerError, http_status
+from ledger.i18n import N_, Phrase, translated
 
 CODE_BY_STATUS = {
     400: "bad_request",
@@ -23,6 +24,19 @@ CODE_BY_STATUS = {
     503: "busy",
 }
 RETRY_AFTER_SECONDS = "1"
+# What an HTTP error says when nothing more specific was given (Werkzeug's own descriptions
+# are English only).
+MESSAGE_BY_STATUS = {
+    400: N_("The request is not valid."),
+    401: N_("Send a bearer token in the Authorization header."),
+    403: N_("You may not do this."),
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not accept that method; see the Allow header."),
+    413: N_("The request body is too large."),
+    422: N_("The request does not match the schema; see details.fields."),
+    500: N_("Something went wrong on our side; try again later."),
+    503: N_("Baton is busy; retry in a moment."),
+}
 
 
 class ErrorBodySchema(ma.Schema):
@@ -42,7 +56,8 @@ def error_response(
     details: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ):
-    body: dict[str, Any] = {"code": code, "message": message}
+    """Answer in the one error shape; `message` in the request's language, `code` never."""
+    body: dict[str, Any] = {"code": code, "message": translated(message)}
     if details:
         body["details"] = details
     response = jsonify({"error": body})
@@ -71,13 +86,14 @@ def http_error_response(error: HTTPException):
     headers = dict(data.get("headers") or {})
     details = data.get("details")
     message = error.description or error.name
+    if message == type(error).description or status in {413, 422}:
+        message = MESSAGE_BY_STATUS.get(status, message)
     if status == 422:
         details = {"fields": data.get("messages") or data.get("errors") or {}}
-        message = "The request does not match the schema; see details.fields."
-    elif status == 413:
-        message = "The request body is too large."
     elif status == 429:
-        message = f"Too many requests ({error.description}); wait and try again."
+        message = Phrase(
+            "Too many requests ({limit}); wait and try again.", limit=error.description
+        )
         headers.setdefault("Retry-After", RETRY_AFTER_SECONDS)
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         headers["Allow"] = ", ".join(sorted(error.valid_methods))

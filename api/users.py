@@ -26,6 +26,7 @@ from api.schemas.people import (
 )
 from ledger.clock import utcnow
 from ledger.errors import NotFound
+from ledger.i18n import N_
 from ledger.imports.importer import import_users, read_csv, read_json
 from ledger.queries.balances import balances
 from ledger.queries.people import departments, list_users, user_by_id, user_document
@@ -142,14 +143,16 @@ class UserImport(MethodView):
         else:
             body = json_body(request) if request.is_json else None
             if body is None:
-                return error_response(400, "bad_request", 'Send JSON {"rows": [...]} or text/csv.')
+                return error_response(
+                    400, "bad_request", N_('Send JSON {"rows": [...]} or text/csv.')
+                )
             try:
                 rows = read_json(ImportBodySchema().load(body))
             except ma.ValidationError as error:
                 return error_response(
                     422,
                     "validation_error",
-                    "The request does not match the schema; see details.fields.",
+                    N_("The request does not match the schema; see details.fields."),
                     {"fields": {"json": error.messages}},
                 )
         return import_users(rows, now=utcnow(), actor=principal().actor(), dry_run=args["dry_run"])

@@ -12,6 +12,7 @@ from sqlalchemy import Date, Table, func, insert, select, update
 from ledger.db import db, write_transaction
 from ledger.errors import ValidationFailed
 from ledger.health import migration_heads
+from ledger.i18n import N_
 from ledger.models import APPEND_ONLY_TABLES
 from ledger.models.types import UTCDateTime
 
@@ -25,7 +26,7 @@ EMPTY_WHEN_FRESH = ("users", "operations", *APPEND_ONLY_TABLES)
 
 class ImportRefused(ValidationFailed):
     code = "import_refused"
-    default_message = "The export cannot be imported here."
+    default_message = N_("The export cannot be imported here.")
 
 
 def tables() -> list[Table]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from ledger.i18n import N_, Phrase
+
 _BY_CODE: dict[str, type[LedgerError]] = {}
 
 
@@ -11,7 +13,7 @@ class LedgerError(Exception):
     """A refusal decided by a ledger rule; `code` is stable and documented."""
 
     code: ClassVar[str] = "ledger_error"
-    default_message: ClassVar[str] = "The ledger refused the operation."
+    default_message: ClassVar[str] = N_("The ledger refused the operation.")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -29,131 +31,138 @@ class LedgerError(Exception):
         document: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.details:
             document["details"] = self.details
+        if isinstance(self.message, Phrase) and self.message.values:
+            # Kept so that a replay is translated like the first answer (ledger.i18n).
+            document["phrase"] = {"template": self.message.template, **self.message.values}
         return document
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> LedgerError:
         """Rebuild a stored rejection so that a replay raises what the first try raised."""
         error_class = _BY_CODE.get(document["code"], LedgerError)
-        error = error_class(document["message"], **document.get("details", {}))
+        message = document["message"]
+        if "phrase" in document:
+            values = dict(document["phrase"])
+            message = Phrase(values.pop("template"), **values)
+        error = error_class(message, **document.get("details", {}))
         error.replayed = True
         return error
 
 
 class ValidationFailed(LedgerError):
     code = "validation_error"
-    default_message = "The request is not valid."
+    default_message = N_("The request is not valid.")
 
 
 class NotFound(LedgerError):
     code = "not_found"
-    default_message = "No such object."
+    default_message = N_("No such object.")
 
 
 class Forbidden(LedgerError):
     code = "forbidden"
-    default_message = "You may not do this."
+    default_message = N_("You may not do this.")
 
 
 class ScopeMissing(Forbidden):
     code = "scope_missing"
-    default_message = "This needs the manage scope."
+    default_message = N_("This needs the manage scope.")
 
 
 class SelfAward(LedgerError):
     code = "self_award"
-    default_message = "You cannot award points to yourself."
+    default_message = N_("You cannot award points to yourself.")
 
 
 class InsufficientAllowance(LedgerError):
     code = "insufficient_allowance"
-    default_message = "Your allowance for this period is too small for this award."
+    default_message = N_("Your allowance for this period is too small for this award.")
 
 
 class InsufficientPoints(LedgerError):
     code = "insufficient_points"
-    default_message = "The account does not hold enough points for this movement."
+    default_message = N_("The account does not hold enough points for this movement.")
 
 
 class UnknownRecipient(LedgerError):
     code = "unknown_recipient"
-    default_message = "A recipient is not in the directory."
+    default_message = N_("A recipient is not in the directory.")
 
 
 class RecipientInactive(LedgerError):
     code = "recipient_inactive"
-    default_message = "A recipient is inactive or cannot receive points."
+    default_message = N_("A recipient is inactive or cannot receive points.")
 
 
 class DuplicateRecipient(LedgerError):
     code = "duplicate_recipient"
-    default_message = "A recipient is named twice."
+    default_message = N_("A recipient is named twice.")
 
 
 class PairCapReached(LedgerError):
     code = "pair_cap_reached"
-    default_message = "You have given this person the most points allowed this period."
+    default_message = N_("You have given this person the most points allowed this period.")
 
 
 class PeriodClosed(LedgerError):
     code = "period_closed"
-    default_message = "The period is closed."
+    default_message = N_("The period is closed.")
 
 
 class AlreadyReversed(LedgerError):
     code = "already_reversed"
-    default_message = "The award has already been reversed."
+    default_message = N_("The award has already been reversed.")
 
 
 class AlreadyConverted(LedgerError):
     code = "already_converted"
-    default_message = "Part of the award has already been paid out by a bonus run."
+    default_message = N_("Part of the award has already been paid out by a bonus run.")
 
 
 class AlreadyCommitted(LedgerError):
     code = "already_committed"
-    default_message = "The bonus run has already been committed."
+    default_message = N_("The bonus run has already been committed.")
 
 
 class DraftStale(LedgerError):
     code = "draft_stale"
-    default_message = "The bonus run changed since its preview; review it again."
+    default_message = N_("The bonus run changed since its preview; review it again.")
 
 
 class EmptyRun(LedgerError):
     code = "empty_run"
-    default_message = "No one in scope has points to convert in this window."
+    default_message = N_("No one in scope has points to convert in this window.")
 
 
 class ManagerIneligible(LedgerError):
     code = "manager_ineligible"
-    default_message = "Only an active person can be someone's manager."
+    default_message = N_("Only an active person can be someone's manager.")
 
 
 class CannotChangeSelf(LedgerError):
     code = "cannot_change_self"
-    default_message = "You cannot deactivate or demote yourself or the last admin."
+    default_message = N_("You cannot deactivate or demote yourself or the last admin.")
 
 
 class IdempotencyKeyReused(LedgerError):
     code = "idempotency_key_reused"
-    default_message = "This idempotency key was already used for a different request."
+    default_message = N_("This idempotency key was already used for a different request.")
 
 
 class IdempotencyInFlight(LedgerError):
     code = "idempotency_in_flight"
-    default_message = "A request with this idempotency key is still being processed."
+    default_message = N_("A request with this idempotency key is still being processed.")
 
 
 class Busy(LedgerError):
     code = "busy"
-    default_message = "The ledger is busy; try again shortly."
+    default_message = N_("The ledger is busy; try again shortly.")
 
 
 class DatabaseUnavailable(Busy):
     """The database cannot be reached or used right now; the request may be sent again."""
 
-    default_message = "The database is unavailable or restarting; try again shortly."
+    default_message = N_("The database is unavailable or restarting; try again shortly.")
 
 
 # The one map from an error code to the HTTP status both adapters answer it with (the API's
@@ -166,6 +175,7 @@ HTTP_STATUS: dict[str, int] = {
     "token_required": 401,
     "forbidden": 403,
     "scope_missing": 403,
+    "sso_refused": 403,
     "not_found": 404,
     "method_not_allowed": 405,
     "already_reversed": 409,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ledger.db import db
 from ledger.errors import ValidationFailed
-from ledger.models import SETTING_KINDS, NotificationSetting
+from ledger.i18n import LANGUAGES, Phrase
+from ledger.models import SETTING_KINDS, NotificationSetting, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 
 LABELS = {
@@ -71,3 +72,25 @@ def change_settings(
         return Outcome(settings_for(user_id), "user", user_id, dict(choices))
 
     return run_operation("notification_settings", body, now=now, actor=actor)
+
+
+def change_language(
+    user_id: int, language: str | None, *, now: datetime, actor: Actor
+) -> OperationResult:
+    """Set the language of a person's pages and mail; None follows their browser again."""
+    if language is not None and language not in LANGUAGES:
+        raise ValidationFailed(
+            Phrase("Choose a language among {choices}.", choices=", ".join(LANGUAGES)),
+            field="language",
+        )
+
+    def body(ctx):
+        db.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(language=language)
+            .execution_options(synchronize_session=False)
+        )
+        return Outcome({"language": language}, "user", user_id, {"language": language})
+
+    return run_operation("change_language", body, now=now, actor=actor)

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select, text
 from ledger.chain import digest_rows, link_hash, transfers_between
 from ledger.db import db
 from ledger.errors import LedgerError
+from ledger.i18n import N_
 from ledger.models import Transfer, TransferSeal
 from ledger.operations import Actor, Outcome, run_operation
 
@@ -34,7 +35,7 @@ SELECT count(*) FROM pg_snapshot_xip(CAST(:s AS pg_snapshot)) AS x
 
 class OpenTransactions(LedgerError):
     code = "open_transactions"
-    default_message = "Transactions open since sealing began did not finish in time."
+    default_message = N_("Transactions open since sealing began did not finish in time.")
 
 
 @dataclass(frozen=True)

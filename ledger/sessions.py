@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -25,10 +26,21 @@ def check_credentials(email: str, password: str) -> User | None:
     return user if refusal is None else None
 
 
-def sign_in(email: str, password: str, *, now: datetime, actor: Actor, remember: bool = False):
+def sign_in(
+    email: str,
+    password: str,
+    *,
+    now: datetime,
+    actor: Actor,
+    remember: bool = False,
+    allowed: Callable[[str, str], bool] | None = None,
+):
     """Check a password sign-in and audit it either way (the attempted email, never the
-    password); return the person, or None."""
+    password); return the person, or None. `allowed(email, role)` may narrow who may use a
+    password at all (single sign-on only, but for the break-glass admins)."""
     user, refusal = _check(email, password)
+    if refusal is None and allowed is not None and not allowed(user.email, user.role):
+        refusal = "sso_only"
     if refusal is None:
         signed_in(user.id, "password", now=now, actor=actor, remember=remember)
         return user

@@ -27,6 +27,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.login",
         "auth.forgot_password",
         "auth.set_password",
+        "sso.start",
+        "sso.callback",
         "static",
         *OPS_ENDPOINTS,
         *SELF_AUTHENTICATED,
@@ -36,10 +38,11 @@ PUBLIC_ENDPOINTS = frozenset(
 
 def init_app(app: Flask) -> None:
     """Wire sessions, CSRF, security headers and the web blueprints."""
-    from web import limits, scopes, views
-    from web.views import auth, bonus, pages, tokens
+    from web import i18n, limits, oidc, scopes, views
+    from web.views import auth, bonus, pages, sso, tokens
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to continue."
@@ -52,6 +55,8 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.context_processor(lambda: {"csp_nonce": _csp_nonce})
     app.register_blueprint(auth.bp)
+    oidc.init_app(app)
+    app.register_blueprint(sso.bp)
     app.register_blueprint(tokens.bp)
     limits.init_app(app)
     app.register_blueprint(pages.bp)

@@ -1,5 +1,6 @@
 """Every table of the ledger, importable from one place."""
 
+from ledger.i18n import LANGUAGES
 from ledger.models.audit import AuditEvent, Seal
 from ledger.models.awards import Award, AwardLine, Reversal, ServiceKind
 from ledger.models.bonus import BonusRun, BonusRunLine, Conversion
@@ -48,6 +49,7 @@ __all__ = [
     "ACCOUNT_KINDS",
     "APPEND_ONLY_TABLES",
     "DELIVERY_STATUSES",
+    "LANGUAGES",
     "LINK_PURPOSES",
     "NOTICE_KINDS",
     "REQUEST_EVENT_KINDS",

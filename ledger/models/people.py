@@ -27,6 +27,7 @@ class User(db.Model):
         CheckConstraint("role IN ('employee', 'manager', 'admin')", name="role"),
         CheckConstraint("kind IN ('person', 'bot', 'service')", name="kind"),
         CheckConstraint("manager_id IS NULL OR manager_id <> id", name="not_own_manager"),
+        CheckConstraint("language IS NULL OR language IN ('en', 'zh_Hans')", name="language"),
         Index("ix_users_manager_id", "manager_id"),
         Index("ix_users_department_id", "department_id"),
         Index("uq_users_slack_user_id", "slack_user_id", unique=True),
@@ -55,6 +56,8 @@ class User(db.Model):
     signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The OpenID Connect provider's `sub` for them, stored at their first SSO sign-in.
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
+    # The language they chose for pages and mail; None: follow their browser (Accept-Language).
+    language: Mapped[str | None] = mapped_column(String(16))
 
     department: Mapped[Department | None] = relationship(lazy="joined")
     manager: Mapped[User | None] = relationship(remote_side=[id], lazy="select")

@@ -45,8 +45,10 @@ def create_user(
     kind: str = "person",
     password: str | None = None,
     employee_number: str | None = None,
+    oidc_subject: str | None = None,
 ) -> OperationResult:
-    """Add a person (or a bot or service account); `manager` is an email or a user id."""
+    """Add a person (or a bot or service account); `manager` is an email or a user id;
+    `oidc_subject` links them to their single sign-on account from the start."""
 
     def body(ctx):
         address = email.strip().lower()
@@ -85,6 +87,7 @@ def create_user(
                 manager_id=manager_id,
                 employee_number=employee_number,
                 password_hash=hash_password(password) if password else None,
+                oidc_subject=oidc_subject,
                 session_version=1,
                 created_at=now,
             )

@@ -232,6 +232,10 @@ WEB = {
     # The same answer for every address (tests/mail/test_invitations.py checks it).
     ("auth.forgot_password", "GET"): ("/forgot-password", PUBLIC),
     ("auth.forgot_password", "POST"): ("/forgot-password", PUBLIC),
+    # Single sign-on starts and ends without a session (no provider is configured here: 404);
+    # the dance and each forged way back: tests/sso/.
+    ("sso.start", "GET"): ("/login/oidc", PUBLIC),
+    ("sso.callback", "GET"): ("/login/oidc/callback?code=forged&state=forged", PUBLIC),
     ("tokens.index", "GET"): ("/tokens/", LOGGED_IN),
     ("tokens.create", "POST"): ("/tokens/", LOGGED_IN),
     ("tokens.create_for_service", "POST"): ("/tokens/service", {"A"}),
@@ -264,6 +268,8 @@ WEB = {
     ("notifications.index", "GET"): ("/notifications", LOGGED_IN),
     ("notifications.settings", "GET"): ("/settings/notifications", LOGGED_IN),
     ("notifications.settings", "POST"): ("/settings/notifications", LOGGED_IN),
+    ("language.settings", "GET"): ("/settings/language", LOGGED_IN),
+    ("language.settings", "POST"): ("/settings/language", LOGGED_IN),
     # A made-up link offer: nobody may claim it (real ones: integrations/test_slack_linking.py).
     ("slack_link.confirm", "GET"): ("/slack/link/not-a-real-offer", set()),
     ("slack_link.confirm", "POST"): ("/slack/link/not-a-real-offer", set()),

@@ -26,7 +26,7 @@ _serial = itertools.count(1)
 # Mutable business tables and the columns a refused request must leave untouched.
 WATCHED = {
     "users": "id, email, name, role, active, manager_id, department_id, password_hash, "
-    "session_version, employee_number, kind, slack_user_id, slack_handle, oidc_subject",
+    "session_version, employee_number, kind, slack_user_id, slack_handle, oidc_subject, language",
     "departments": "id, name",
     "accounts": "id, balance, version, closed_at",
     "transfers": "id",

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from flask import Flask
+from flask_babel import lazy_gettext as _l
 
-from flask import Flask, current_app
-
-DIRECTION_LABELS = {"up": "↑ served up", "down": "↓ served down", "lateral": "↔ served across"}
+DIRECTION_LABELS = {"up": _l("↑ served up"), "down": _l("↓ served down"),
+                    "lateral": _l("↔ served across")}  # fmt: skip
 DIRECTION_HINTS = {
-    "up": "Served someone above them in the management chain",
-    "down": "Served someone who reports to them",
-    "lateral": "Served a colleague outside their management chain",
+    "up": _l("Served someone above them in the management chain"),
+    "down": _l("Served someone who reports to them"),
+    "lateral": _l("Served a colleague outside their management chain"),
 }
 
 
@@ -21,6 +20,7 @@ def init_app(app: Flask) -> None:
         feed,
         give,
         insights,
+        language,
         leaderboard,
         notifications,
         people,
@@ -35,31 +35,8 @@ def init_app(app: Flask) -> None:
 
     pages = (give, feed, people, leaderboard, settings, kinds, periods, admin_people, reversals,
              webhooks, audit, notifications, slack_link, unsubscribe, insights,
-             invitations, recognition, requests)  # fmt: skip
+             invitations, recognition, language, requests)  # fmt: skip
     for blueprint in (admin_bp, *(module.bp for module in pages)):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(DIRECTION_LABELS=DIRECTION_LABELS, DIRECTION_HINTS=DIRECTION_HINTS)
-    app.jinja_env.filters["when"] = when
-    app.jinja_env.filters["window"] = window
     app.context_processor(notifications.unread_for_navigation)
-
-
-def window(since: str | datetime, until: str | datetime) -> str:
-    """State a window as its first and last days, both included: `1 Oct 2026 to 31 Oct 2026`."""
-    zone = ZoneInfo(current_app.config["BATON_TIMEZONE"])
-    start, end = (
-        (datetime.fromisoformat(value) if isinstance(value, str) else value).astimezone(zone)
-        for value in (since, until)
-    )
-    # The stored end is the midnight after the last day, so the last day is the one before.
-    last = end - timedelta(microseconds=1)
-    return f"{start.day} {start:%b %Y} to {last.day} {last:%b %Y} (both days included)"
-
-
-def when(value: str | datetime | None) -> str:
-    """Show a moment in the company's time zone, e.g. `16 Nov 2026, 12:00`."""
-    if value is None:
-        return ""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    local = moment.astimezone(ZoneInfo(current_app.config["BATON_TIMEZONE"]))
-    return f"{local.day} {local:%b %Y, %H:%M}"
