@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ledger.errors import Forbidden, ValidationFailed
+from ledger.i18n import N_, Phrase
 from ledger.request_errors import (
     AlreadyAccepted,
     InvalidHandoff,
@@ -56,9 +57,11 @@ ALLOWED_FROM = {
 # Steps that must say why (a hand-off note; the reason for withdrawing or declining).
 NOTE_REQUIRED = frozenset({"handoff", "withdraw", "decline"})
 WHO = {
-    "customer": "the customer",
-    "provider": "the provider named, or a member of the department asked",
-    "holder": "the provider who holds the request",
+    "customer": N_("Only the customer may take this step."),
+    "provider": N_(
+        "Only the provider named, or a member of the department asked, may take this step."
+    ),
+    "holder": N_("Only the provider who holds the request may take this step."),
 }
 
 
@@ -102,28 +105,35 @@ def check_step(action: str, facts: RequestFacts, user_id: int, department_id: in
     """
     if facts.state in FINISHED:
         raise RequestFinished(
-            f"The request is {facts.state}; nothing more can happen to it.", state=facts.state
+            Phrase("The request is {state}; nothing more can happen to it.", state=facts.state),
+            state=facts.state,
         )
     if facts.state not in ALLOWED_FROM[action]:
         if action == "accept":
             raise AlreadyAccepted(state=facts.state)
         raise RequestStateConflict(
-            f"A request that is {facts.state.replace('_', ' ')} cannot take the step "
-            f"{action!r}; allowed from: {', '.join(sorted(ALLOWED_FROM[action]))}.",
+            Phrase(
+                "A request that is {state} cannot take the step {action}; it can from: {allowed}.",
+                state=facts.state,
+                action=action,
+                allowed=", ".join(sorted(ALLOWED_FROM[action])),
+            ),
             state=facts.state,
             action=action,
         )
     if not may_act(action, facts, user_id, department_id):
         party = party_for(action, facts.state)
-        raise Forbidden(f"Only {WHO[party]} may {action} this request.", action=action)
+        raise Forbidden(WHO[party], action=action)
 
 
 def check_handoff_target(facts: RequestFacts, target_id: int) -> None:
     if target_id == facts.holder_id:
-        raise InvalidHandoff("You already hold the request; name the next provider.", field="to")
+        raise InvalidHandoff(
+            N_("You already hold the request; name the next provider."), field="to"
+        )
     if target_id == facts.customer_id:
         raise InvalidHandoff(
-            "Hand the request to another provider; the customer closes it once delivered.",
+            N_("Hand the request to another provider; the customer closes it once delivered."),
             field="to",
         )
 
@@ -135,10 +145,15 @@ def check_note(action: str, note: str) -> str:
     if problem is not None:
         raise ValidationFailed(problem, field="note")
     if len(note) > MAX_NOTE:
-        raise ValidationFailed(f"Keep the note within {MAX_NOTE} characters.", field="note")
+        raise ValidationFailed(
+            Phrase("Keep the note within {limit} characters.", limit=MAX_NOTE), field="note"
+        )
     if action in NOTE_REQUIRED and visible_length(note) == 0:
-        why = "what is done, what is left, where things are" if action == "handoff" else "why"
-        raise ValidationFailed(f"Write a note saying {why}.", field="note")
+        if action == "handoff":
+            needed = N_("Write a note saying what is done, what is left and where things are.")
+        else:
+            needed = N_("Write a note saying why.")
+        raise ValidationFailed(needed, field="note")
     return note
 
 
@@ -149,7 +164,10 @@ def check_need(need: str) -> str:
         raise ValidationFailed(problem, field="need")
     if visible_length(need) < MIN_NEED or len(need) > MAX_NEED:
         raise ValidationFailed(
-            f"Describe what you need in {MIN_NEED} to {MAX_NEED} characters.", field="need"
+            Phrase(
+                "Describe what you need in {low} to {high} characters.", low=MIN_NEED, high=MAX_NEED
+            ),
+            field="need",
         )
     return need
 
@@ -157,9 +175,9 @@ def check_need(need: str) -> str:
 def lead_time_seconds(asked_at: datetime, due_at: datetime) -> int:
     """Return the notice the customer gave: whole seconds from asking to the due time."""
     if due_at <= asked_at:
-        raise ValidationFailed("The due time must be in the future.", field="due_at")
+        raise ValidationFailed(N_("The due time must be in the future."), field="due_at")
     if due_at - asked_at > MAX_LEAD_TIME:
-        raise ValidationFailed("The due time must be within two years.", field="due_at")
+        raise ValidationFailed(N_("The due time must be within two years."), field="due_at")
     return int((due_at - asked_at).total_seconds())
 
 

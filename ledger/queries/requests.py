@@ -13,6 +13,7 @@ from ledger import request_rules
 from ledger.db import db
 from ledger.documents import timestamp, user_reference
 from ledger.errors import NotFound
+from ledger.i18n import Phrase
 from ledger.models import (
     AwardLine,
     Department,
@@ -69,7 +70,7 @@ def request_for(viewer: User, request_id: int, *, now: datetime) -> dict[str, An
     request = db.session.get(ServiceRequest, request_id)
     events = events_of([request_id])[request_id] if request is not None else []
     if request is None or not can_see(viewer, request, events):
-        raise NotFound(f"There is no request {request_id} within your reach.")
+        raise NotFound(Phrase("There is no request {id} within your reach.", id=request_id))
     return documents([request], {request_id: events}, now=now)[0]
 
 
@@ -78,7 +79,7 @@ def check_visible(viewer: User, request_id: int) -> None:
     request = db.session.get(ServiceRequest, request_id)
     events = events_of([request_id])[request_id] if request is not None else []
     if request is None or not can_see(viewer, request, events):
-        raise NotFound(f"There is no request {request_id} within your reach.")
+        raise NotFound(Phrase("There is no request {id} within your reach.", id=request_id))
 
 
 def documents(

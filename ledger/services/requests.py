@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from ledger import calendar, request_rules, settings
 from ledger.db import db
 from ledger.errors import Forbidden, NotFound, ValidationFailed
+from ledger.i18n import N_, Phrase
 from ledger.models import Department, ServiceRequest, ServiceRequestEvent, User
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.queries.request_reach import can_see
@@ -41,12 +42,14 @@ def open_request(
         asker = _active_person(customer)
         text = request_rules.check_need(need)
         if (provider is None) == (department is None):
-            raise ValidationFailed("Name either a provider or a department.", field="provider")
+            raise ValidationFailed(N_("Name either a provider or a department."), field="provider")
         provider_id = _provider(provider).id if provider is not None else None
         if provider_id == asker.id:
             raise SelfRequest(field="provider")
         if department is not None and db.session.get(Department, department) is None:
-            raise ValidationFailed(f"There is no department {department}.", field="department")
+            raise ValidationFailed(
+                Phrase("There is no department {id}.", id=department), field="department"
+            )
         due = _due_instant(due_at)
         lead = request_rules.lead_time_seconds(now, due)
         request_id = db.session.execute(
@@ -97,7 +100,7 @@ def take_step(
         person = _active_person(by)
         events = events_of([request_id])[request_id] if request is not None else []
         if request is None or not can_see(person, request, events):
-            raise NotFound(f"There is no request {request_id} within your reach.")
+            raise NotFound(Phrase("There is no request {id} within your reach.", id=request_id))
         facts = facts_of(request, events)
         request_rules.check_step(action, facts, person.id, person.department_id)
         text = request_rules.check_note(action, note)
@@ -134,7 +137,7 @@ def _outcome(ctx, request_id: int, kind: str, details: dict[str, Any]) -> Outcom
 
 def _handoff_target(facts: request_rules.RequestFacts, to: int | str | None) -> int:
     if to is None:
-        raise ValidationFailed("Name the provider you hand the request to.", field="to")
+        raise ValidationFailed(N_("Name the provider you hand the request to."), field="to")
     target = _provider(to, field="to")
     request_rules.check_handoff_target(facts, target.id)
     return target.id
@@ -143,7 +146,7 @@ def _handoff_target(facts: request_rules.RequestFacts, to: int | str | None) -> 
 def _due_instant(value: date | datetime) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise ValidationFailed("Give the due time with an offset.", field="due_at")
+            raise ValidationFailed(N_("Give the due time with an offset."), field="due_at")
         return value
     return calendar.local_midnight(value + timedelta(days=1), settings.timezone())
 
@@ -151,7 +154,7 @@ def _due_instant(value: date | datetime) -> datetime:
 def _active_person(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None or not user.active or user.kind != "person":
-        raise Forbidden("Only active people can ask for help or serve a request.")
+        raise Forbidden(N_("Only active people can ask for help or serve a request."))
     return user
 
 
@@ -164,5 +167,8 @@ def _provider(value: int | str, *, field: str = "provider") -> User:
     else:
         user = None
     if user is None or not user.active or user.kind != "person":
-        raise UnknownProvider(f"No active person in the directory matches {value!r}.", field=field)
+        raise UnknownProvider(
+            Phrase("No active person in the directory matches {value}.", value=repr(value)),
+            field=field,
+        )
     return user

@@ -2,7 +2,7 @@
 close gives, and the giver's proactive mark on awards without a request.
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0012
 Create Date: 2026-11-29 08:50:00
 """
 
@@ -13,7 +13,7 @@ import ledger.models.types
 from migrations.triggers import create_append_only, drop_append_only
 
 revision = "0014"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

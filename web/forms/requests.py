@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -16,26 +18,33 @@ def _optional_id(value):
 
 class AskForm(NonceForm):
     need = TextAreaField(
-        "What do you need?",
+        _l("What do you need?"),
         validators=[
-            DataRequired("Say what you need."),
+            DataRequired(_l("Say what you need.")),
             TextRule(multiline=True, min_visible=request_rules.MIN_NEED),
             Length(
                 min=request_rules.MIN_NEED,
                 max=request_rules.MAX_NEED,
-                message=f"Describe what you need in {request_rules.MIN_NEED} to "
-                f"{request_rules.MAX_NEED} characters.",
+                message=_l(
+                    "Describe what you need in %(low)d to %(high)d characters.",
+                    low=request_rules.MIN_NEED,
+                    high=request_rules.MAX_NEED,
+                ),
             ),
         ],
     )
-    provider = SelectField("Ask a person", coerce=_optional_id, validate_choice=False)
-    department = SelectField("or a department's queue", coerce=_optional_id, validate_choice=False)
-    due = DateField("Needed by (end of that day)", validators=[InputRequired("Choose a date.")])
+    provider = SelectField(_l("Ask a person"), coerce=_optional_id, validate_choice=False)
+    department = SelectField(
+        _l("or a department's queue"), coerce=_optional_id, validate_choice=False
+    )
+    due = DateField(
+        _l("Needed by (end of that day)"), validators=[InputRequired(_l("Choose a date."))]
+    )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if (self.provider.data is None) == (self.department.data is None):
-            self.provider.errors = [*self.provider.errors, "Choose a person or a department."]
+            self.provider.errors = [*self.provider.errors, _("Choose a person or a department.")]
             return False
         return valid
 
@@ -52,24 +61,24 @@ class StepForm(NonceForm):
     """One step; the ledger decides which fields the step needs (a hand-off's note, ...)."""
 
     note = TextAreaField(
-        "Note",
+        _l("Note"),
         validators=[Optional(), TextRule(multiline=True), Length(max=request_rules.MAX_NOTE)],
     )
-    to = SelectField("Hand it to", coerce=_optional_id, validate_choice=False)
-    with_award = BooleanField("Thank everyone in the chain with points")
+    to = SelectField(_l("Hand it to"), coerce=_optional_id, validate_choice=False)
+    with_award = BooleanField(_l("Thank everyone in the chain with points"))
     points = IntegerField(
-        "Points for each person",
+        _l("Points for each person"),
         validators=[Optional(), NumberRange(min=1, max=rules.MAX_POINTS_PER_RECIPIENT)],
     )
     message = TextAreaField(
-        "Your message",
+        _l("Your message"),
         validators=[Optional(), TextRule(multiline=True), Length(max=rules.MAX_MESSAGE)],
     )
-    service_kind = SelectField("How did they serve you?", validate_choice=False)
+    service_kind = SelectField(_l("How did they serve you?"), validate_choice=False)
 
     def validate_points(self, field) -> None:
         if self.with_award.data and field.data is None:
-            raise ValueError("Enter the points each person gets.")
+            raise ValueError(_("Enter the points each person gets."))
 
     def fields_for_hash(self, action: str) -> dict:
         fields = {"action": action, "note": (self.note.data or "").strip(), "to": self.to.data}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ledger import clock, request_rules
 from ledger.errors import LedgerError
+from ledger.i18n import translated
 from ledger.queries.people import departments, people_search
 from ledger.queries.request_list import RequestFilter, list_requests
 from ledger.queries.requests import check_visible, request_for
@@ -30,26 +33,47 @@ def _labels(state) -> None:
 
 
 LIST_LIMIT = 200
-STATE_LABELS = {"open": "Open", "accepted": "Accepted", "handed_off": "Handed off",
-                "delivered": "Delivered", "closed": "Closed", "withdrawn": "Withdrawn",
-                "declined": "Declined"}  # fmt: skip
-EVENT_LABELS = {"opened": "Asked", "accepted": "Accepted", "handed_off": "Handed off",
-                "delivered": "Delivered", "closed": "Closed", "withdrawn": "Withdrawn",
-                "declined": "Declined"}  # fmt: skip
-STEP_LABELS = {"accept": "Take it on", "handoff": "Hand it on", "deliver": "Mark delivered",
-               "close": "Close the request", "withdraw": "Withdraw it",
-               "decline": "Decline it"}  # fmt: skip
-NOTE_LABELS = {"accept": "Note (optional)", "deliver": "Note (optional)",
-               "handoff": "What is done, what is left, where things are",
-               "close": "Note (optional)",
-               "withdraw": "Why you withdraw it", "decline": "Why you decline it"}  # fmt: skip
+STATE_LABELS = {
+    "open": _l("Open"),
+    "accepted": _l("Accepted"),
+    "handed_off": _l("Handed off"),
+    "delivered": _l("Delivered"),
+    "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn"),
+    "declined": _l("Declined"),
+}
+EVENT_LABELS = {
+    "opened": _l("Asked"),
+    "accepted": _l("Accepted"),
+    "handed_off": _l("Handed off"),
+    "delivered": _l("Delivered"),
+    "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn"),
+    "declined": _l("Declined"),
+}
+STEP_LABELS = {
+    "accept": _l("Take it on"),
+    "handoff": _l("Hand it on"),
+    "deliver": _l("Mark delivered"),
+    "close": _l("Close the request"),
+    "withdraw": _l("Withdraw it"),
+    "decline": _l("Decline it"),
+}
+NOTE_LABELS = {
+    "accept": _l("Note (optional)"),
+    "deliver": _l("Note (optional)"),
+    "handoff": _l("What is done, what is left, where things are"),
+    "close": _l("Note (optional)"),
+    "withdraw": _l("Why you withdraw it"),
+    "decline": _l("Why you decline it"),
+}
 DONE = {
-    "accept": "You took the request on.",
-    "handoff": "Handed on, with your note.",
-    "deliver": "Delivered: the customer can now close it.",
-    "close": "Closed. Thank you for closing the loop.",
-    "withdraw": "Withdrawn.",
-    "decline": "Declined, with your reason.",
+    "accept": _l("You took the request on."),
+    "handoff": _l("Handed on, with your note."),
+    "deliver": _l("Delivered: the customer can now close it."),
+    "close": _l("Closed. Thank you for closing the loop."),
+    "withdraw": _l("Withdrawn."),
+    "decline": _l("Declined, with your reason."),
 }
 
 
@@ -78,9 +102,9 @@ def queue():
 @bp.route("/new", methods=["GET", "POST"])
 def ask():
     form = AskForm()
-    _people_choices(form.provider, "Nobody in particular")
+    _people_choices(form.provider, _("Nobody in particular"))
     form.department.choices = choices(
-        [("", "No department"), *((d["id"], d["name"]) for d in departments())]
+        [("", _("No department")), *((d["id"], d["name"]) for d in departments())]
     )
     if request.method == "GET" and request.args.get("to", "").isdigit():
         form.provider.data = int(request.args["to"])
@@ -94,7 +118,7 @@ def ask():
         except LedgerError as error:
             show_refusal(form, error)
         else:
-            flash("Your request is on its way; you will see each step here.", "success")
+            flash(_("Your request is on its way; you will see each step here."), "success")
             return redirect(url_for("requests.show", request_id=result.document["id"]))
     form.renew_nonce()
     status = 422 if request.method == "POST" else 200
@@ -108,7 +132,7 @@ def show(request_id: int):
     steps = request_rules.steps_open_to(facts, current_user.id, current_user.department_id)
     form = StepForm(formdata=None)
     form.renew_nonce()
-    _people_choices(form.to, "Choose the next provider")
+    _people_choices(form.to, _("Choose the next provider"))
     form.service_kind.choices = choices([(k["code"], k["name"]) for k in service_kinds()])
     return render_template("requests/show.html", request_doc=document, steps=steps, form=form)
 
@@ -120,14 +144,14 @@ def step(request_id: int, action: str):
     form.to.choices = []  # any person: the ledger names an unknown one
     if not form.validate_on_submit():
         problems = [message for errors in form.errors.values() for message in errors]
-        flash(" ".join(problems) or "The form expired; try again.", "error")
+        flash(" ".join(problems) or _("The form expired; try again."), "error")
         return redirect(url_for("requests.show", request_id=request_id))
     try:
         _take(request_id, action, form)
     except LedgerError as error:
-        flash(error.message, "error")
+        flash(translated(error.message), "error")
     else:
-        flash(DONE[action], "success")
+        flash(str(DONE[action]), "success")
     return redirect(url_for("requests.show", request_id=request_id))
 
 
