@@ -10,15 +10,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ledger.db import db
 from ledger.errors import ValidationFailed
-from ledger.i18n import LANGUAGES, Phrase
+from ledger.i18n import LANGUAGES, N_, Phrase
 from ledger.models import SETTING_KINDS, NotificationSetting, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 
 LABELS = {
-    "award_mail": "Mail me when someone gives me points",
-    "in_app": "Show notices in Baton (awards, reversals, bonus payouts)",
-    "digest": "Mail me a weekly digest of my people's recognition (managers)",
-    "webhook_mail": "Mail me when Baton disables a webhook endpoint I made (admins)",
+    "award_mail": N_("Mail me when someone gives me points"),
+    "in_app": N_("Show notices in Baton (awards, reversals, bonus payouts)"),
+    "digest": N_("Mail me a weekly digest of my people's recognition (managers)"),
+    "webhook_mail": N_("Mail me when Baton disables a webhook endpoint I made (admins)"),
 }
 
 

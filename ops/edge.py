@@ -9,11 +9,17 @@ from flask import Flask, abort, current_app, request
 from flask_limiter import Limiter
 
 API_PREFIX = "/api/"
+SCIM_PREFIX = "/scim/"
 
 
 def is_api_request() -> bool:
     """Tell whether the request is for the REST API (JSON answers) rather than a page."""
     return request.path.startswith(API_PREFIX)
+
+
+def is_scim_request() -> bool:
+    """Tell whether the request is for SCIM provisioning (SCIM's JSON errors, no session)."""
+    return request.path.startswith(SCIM_PREFIX)
 
 
 def large_upload(view: Callable) -> Callable:

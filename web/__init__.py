@@ -5,11 +5,13 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, g, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from ledger.i18n import N_
 from ledger.sessions import load_session_user
-from ops.edge import is_api_request
+from ops.edge import is_api_request, is_scim_request
 from ops.views import PUBLIC_ENDPOINTS as OPS_ENDPOINTS
 from web.text import refuse_unreadable_query
 
@@ -45,7 +47,8 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Log in to continue."
+    login_manager.login_message = N_("Log in to continue.")
+    login_manager.localize_callback = gettext
     login_manager.session_protection = None  # "strong" trusts X-Forwarded-For; versions do the job
     login_manager.user_loader(load_session_user)
     csrf.init_app(app)
@@ -66,8 +69,8 @@ def init_app(app: Flask) -> None:
 
 
 def _require_login():
-    if is_api_request() or request.endpoint is None:
-        return None  # the API guards itself; unknown URLs get the 404 page
+    if is_api_request() or is_scim_request() or request.endpoint is None:
+        return None  # the API and SCIM guard themselves; unknown URLs get the 404 page
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -75,7 +78,7 @@ def _require_login():
 
 def _protect_forms() -> None:
     # The API refuses cookie-only writes itself; bearer requests carry no ambient credential.
-    if request.method in {"GET", "HEAD", "OPTIONS"} or is_api_request():
+    if request.method in {"GET", "HEAD", "OPTIONS"} or is_api_request() or is_scim_request():
         return
     if request.endpoint not in SELF_AUTHENTICATED:
         csrf.protect()

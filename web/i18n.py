@@ -7,16 +7,18 @@ Any Chinese tag (zh, zh-CN, zh-TW, zh-Hans...) gets Simplified Chinese, the only
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, format_decimal, get_locale, gettext, refresh
 from flask_login import current_user
 from werkzeug.datastructures import LanguageAccept
 
+from ledger.bonus.money import decimals
 from ledger.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 from ops.edge import is_api_request
 
@@ -36,7 +38,9 @@ def init_app(app: Flask) -> None:
     # A {% trans %} block's line breaks and indents are not part of its message id.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(html_lang=html_lang, LANGUAGE_NAMES=LANGUAGE_NAMES)
-    app.jinja_env.filters.update(when=when, window=window, number=number)
+    app.jinja_env.filters.update(
+        when=when, window=window, day_month=day_month, number=number, money=money
+    )
 
 
 def browser_language(accepted: LanguageAccept | None = None) -> str:
@@ -87,6 +91,19 @@ def window(since: str | datetime, until: str | datetime) -> str:
         first=_local_format(since, pattern),
         last=_local_format(last, pattern),
     )
+
+
+def day_month(value: date) -> str:
+    """Show a calendar day without its year, e.g. `30 Nov`."""
+    # Translators: a CLDR date pattern for a day and month (d day, MMM month name).
+    return format_date(value, gettext("d MMM"), locale=get_locale() or DEFAULT_LANGUAGE)
+
+
+def money(cents: int, currency: str) -> str:
+    """Show minor units as the reader writes the amount, after its ISO code: `EUR 1,234.50`."""
+    places = decimals(currency)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return f"{currency} {format_decimal(Decimal(cents).scaleb(-places), pattern)}"
 
 
 def number(value: int | float | None) -> str:

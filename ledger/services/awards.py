@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from itertools import takewhile
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import select
 
 from ledger import rules
 from ledger.db import db
-from ledger.documents import award_document
-from ledger.errors import (
-    PeriodClosed,
-    RecipientInactive,
-)
-from ledger.models import Award, AwardLine, Period, User
-from ledger.notifications import excerpt, notify
+from ledger.errors import UnknownRecipient
+from ledger.models import Period, User
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.periods import period_at
-from ledger.postings import Move, award_accounts, ensure_allowance, ensure_earned, post
-from ledger.queries.org import managers_above
 from ledger.queries.service_kinds import active_kind_codes
-from ledger.services.award_parties import giving_account, resolve_giver, resolve_recipients
+from ledger.services.giving import Gift, check_receivers, give, resolve_giver
+from ledger.text import storable
 
 
 def award_points(
@@ -42,7 +37,7 @@ def award_points(
     """
 
     def body(ctx):
-        return give_award(
+        return award_in(
             ctx,
             giver=giver,
             recipients=recipients,
@@ -58,7 +53,7 @@ def award_points(
     )
 
 
-def give_award(
+def award_in(
     ctx,
     *,
     giver: int | str,
@@ -70,12 +65,10 @@ def give_award(
     proactive: bool = False,
     request: dict | None = None,
 ) -> Outcome:
-    """Give an award inside the caller's operation (an award alone, or a request's close).
-
-    `request` is what the award's document says of the request it closes, if any.
-    """
+    """Check and give an award inside the caller's operation (an award alone, or a request's
+    close); `request` is what the award records of the request it closes."""
     giver_user = resolve_giver(giver)
-    people = resolve_recipients(recipients)
+    people = _resolve_recipients(recipients)
     award_request = rules.AwardRequest(
         giver_id=giver_user.id,
         recipient_ids=tuple(person.id for person in people),
@@ -85,37 +78,9 @@ def give_award(
     )
     period = period_at(ctx.now, lock=True)
     _check_award(award_request, people, period)
-    known, earned = award_accounts(giver_user.id, period.id, award_request.recipient_ids)
-    allowance = ensure_allowance(ctx, giver_user.id, period, known)
-    award_id = _insert_award(ctx, award_request, giver_user, people, period, actor, proactive)
-    line_rows, line_ids = _insert_lines(award_id, award_request, giver_user, people, ctx.now)
-    _pay(ctx, allowance, people, line_ids, points, earned)
-    if period.pair_cap is not None:
-        _check_pair_caps(giver_user.id, award_request.recipient_ids, period, points)
-    _notify_recipients(ctx, award_id, giver_user, people, award_request)
-    document = award_document(
-        award_id=award_id,
-        giver=giver_user,
-        lines=[
-            (person, points, row["direction"], row["cross_department"])
-            for person, row in zip(people, line_rows, strict=True)
-        ],
-        message=message.strip(),
-        service_kind=service_kind,
-        period=period.key,
-        created_at=ctx.now,
-        reversed_=False,
-        via=giving_account(actor, giver_user),
-        proactive=proactive,
-        request=request,
-    )
-    ctx.emit("award.created", document, "award", award_id)
-    return Outcome(
-        document,
-        "award",
-        award_id,
-        {"points_total": rules.award_cost(points, len(people)), "recipients": len(people)},
-    )
+    gift = Gift(giver_user, people, points, message.strip(), service_kind, period,
+                proactive=proactive, request=request)  # fmt: skip
+    return give(ctx, gift, actor)
 
 
 def _check_award(request: rules.AwardRequest, people: list[User], period: Period) -> None:
@@ -123,99 +88,28 @@ def _check_award(request: rules.AwardRequest, people: list[User], period: Period
     rules.check_award_shape(
         request, max_points=period.max_points_per_recipient, service_kinds=active_kind_codes()
     )
-    for index, person in enumerate(people):
-        if not person.can_receive:
-            raise RecipientInactive(f"{person.name} cannot receive points.", index=index)
-    if period.closed_at is not None:
-        raise PeriodClosed(f"Period {period.key} is closed; no more awards count in it.")
+    check_receivers(people, period)
 
 
-def _insert_award(ctx, request, giver: User, people, period: Period, actor, proactive) -> int:
-    return db.session.execute(
-        insert(Award)
-        .values(
-            operation_id=ctx.operation_id,
-            giver_id=giver.id,
-            actor_id=(actor.user_id if actor and actor.user_id else giver.id),
-            period_id=period.id,
-            service_kind=request.service_kind,
-            message=request.message.strip(),
-            points_per_recipient=request.points,
-            points_total=rules.award_cost(request.points, len(people)),
-            created_at=ctx.now,
-            proactive=proactive,
-        )
-        .returning(Award.id)
-    ).scalar_one()
-
-
-def _insert_lines(award_id: int, request, giver: User, people: list[User], now: datetime):
-    """Insert one line per recipient, each with how the recipient served the giver."""
-    chains = managers_above([giver.id, *request.recipient_ids])
-    line_rows = [
-        {
-            "award_id": award_id,
-            "recipient_id": person.id,
-            "giver_id": giver.id,
-            "points": request.points,
-            "service_kind": request.service_kind,
-            "created_at": now,
-            "direction": rules.direction(giver.id, person.id, chains[person.id], chains[giver.id]),
-            "cross_department": person.department_id != giver.department_id,
-        }
-        for person in people
+def _resolve_recipients(recipients: Sequence[int | str]) -> list[User]:
+    """Find each named recipient; the first refusal in naming order wins."""
+    rules.check_recipient_count(len(recipients))  # before a query that long lists would bloat
+    ids = [value for value in recipients if isinstance(value, int)]
+    # Text no database takes names no one; it must not reach the query.
+    emails = [value.strip().lower() for value in recipients if isinstance(value, str)]
+    emails = [email for email in emails if storable(email)]
+    rows = db.session.scalars(select(User).where(User.id.in_(ids) | User.email.in_(emails))).all()
+    by_id = {user.id: user for user in rows}
+    by_email = {user.email: user for user in rows}
+    found = [
+        by_id.get(value) if isinstance(value, int) else by_email.get(value.strip().lower())
+        for value in recipients
     ]
-    line_ids = (
-        db.session.execute(
-            insert(AwardLine).returning(AwardLine.id, sort_by_parameter_order=True), line_rows
+    people = list(takewhile(lambda person: person is not None, found))
+    rules.check_named_once([person.id for person in people], [person.name for person in people])
+    if len(people) < len(found):
+        index = len(people)
+        raise UnknownRecipient(
+            f"No one in the directory matches {recipients[index]!r}.", index=index
         )
-        .scalars()
-        .all()
-    )
-    return line_rows, line_ids
-
-
-def _pay(ctx, allowance, people: list[User], line_ids, points: int, earned: dict) -> None:
-    """Move the points from the giver's allowance to each recipient, in recipient id order."""
-    moves = [
-        Move(
-            allowance,
-            ensure_earned(person.id, earned.get(person.id)),
-            points,
-            "award",
-            award_line_id=line_id,
-        )
-        for person, line_id in sorted(
-            zip(people, line_ids, strict=True), key=lambda pair: pair[0].id
-        )
-    ]
-    post(ctx, moves)
-
-
-def _notify_recipients(ctx, award_id: int, giver: User, people: list[User], request) -> None:
-    said = {
-        "giver": giver.reference(),
-        "points": request.points,
-        "service_kind": request.service_kind,
-        "message": excerpt(request.message),
-    }
-    notify(ctx, [(person.id, "award_received", said) for person in people], award_id=award_id)
-
-
-def _check_pair_caps(giver_id, recipient_ids, period, points) -> None:
-    """Check the per-pair cap; the giver's allowance row is locked, so the sum is stable."""
-    given = dict(
-        db.session.execute(
-            select(AwardLine.recipient_id, func.sum(AwardLine.points))
-            .join(Award, Award.id == AwardLine.award_id)
-            .where(
-                Award.period_id == period.id,
-                AwardLine.giver_id == giver_id,
-                AwardLine.recipient_id.in_(recipient_ids),
-            )
-            .group_by(AwardLine.recipient_id)
-        ).all()
-    )
-    for recipient_id in recipient_ids:
-        already = given.get(recipient_id, 0) - points  # the sum includes this award
-        rules.check_pair_cap(already, points, period.pair_cap, recipient_id)
+    return people

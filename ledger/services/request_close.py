@@ -13,7 +13,7 @@ from ledger import request_rules
 from ledger.db import db
 from ledger.models import AwardLine, RequestAwardLine, ServiceRequest, ServiceRequestEvent
 from ledger.operations import Actor, IdempotencyKey, OperationResult
-from ledger.services.awards import give_award
+from ledger.services.awards import award_in
 from ledger.services.requests import take_step
 
 
@@ -44,7 +44,7 @@ def close_request(
             return None
         chain = request_rules.chain_of([event.holder_id for event in events])
         facts = relay_facts(request, events, chain)
-        outcome = give_award(
+        outcome = award_in(
             ctx,
             giver=by,
             recipients=chain,

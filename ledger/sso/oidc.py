@@ -10,12 +10,13 @@ from sqlalchemy import select, update
 
 from ledger import audit
 from ledger.db import db
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, NotFound
 from ledger.models import User
 from ledger.operations import Actor, Outcome, run_operation
 from ledger.queries.people import user_by_email, user_by_id
 from ledger.services.directory import create_user
 from ledger.sessions import signed_in
+from ledger.text import storable, text_problem
 
 MAX_DETAIL = 200
 
@@ -45,9 +46,13 @@ def sign_in_with_oidc(
 
     Raises SsoRefused (audited as `sign_in_failed`) for anyone else.
     """
-    user = db.session.scalars(select(User).where(User.oidc_subject == identity.subject)).first()
+    user = None
     matched_by = "subject"
     try:
+        if not storable(identity.subject) or len(identity.subject) > 255:
+            raise SsoRefused(reason="bad_subject")
+        by_subject = select(User).where(User.oidc_subject == identity.subject)
+        user = db.session.scalars(by_subject).first()
         if user is None:
             user, matched_by = _by_email(identity, trust_emails, create_users, now, actor)
         if user.kind != "person":
@@ -55,11 +60,37 @@ def sign_in_with_oidc(
         if not user.active:
             raise SsoRefused(reason="inactive")
     except SsoRefused as refusal:
-        sso_failed(refusal.details["reason"], now=now, actor=actor, user_id=user and user.id,
-                   details={"subject": identity.subject, "email": identity.email})  # fmt: skip
+        sso_failed(
+            refusal.details["reason"],
+            now=now,
+            actor=actor,
+            user_id=user and user.id,
+            details={"subject": identity.subject, "email": identity.email},
+        )
         raise
     signed_in(user.id, "oidc", now=now, actor=actor, matched_by=matched_by)
     return user
+
+
+def unlink_oidc_subject(user_id: int, *, now: datetime, actor: Actor) -> dict[str, Any]:
+    """Forget a person's provider subject, so that their next single sign-on links anew by a
+    verified email (their account at the provider was replaced); their sessions end."""
+
+    def body(ctx):
+        person = db.session.get(User, user_id, populate_existing=True)
+        if person is None:
+            raise NotFound("No such person.")
+        db.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(oidc_subject=None, session_version=User.session_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        unlinked = person.oidc_subject
+        return Outcome({"id": user_id, "email": person.email, "unlinked": unlinked is not None},
+                       "user", user_id, {"subject": (unlinked or "")[:MAX_DETAIL]})  # fmt: skip
+
+    return run_operation("unlink_oidc_subject", body, now=now, actor=actor).document
 
 
 def sso_failed(
@@ -85,7 +116,7 @@ def sso_failed(
 
 def _by_email(identity, trust_emails, create_users, now, actor) -> tuple[User, str]:
     email = (identity.email or "").strip().lower()
-    if not email:
+    if not email or text_problem(email) is not None:
         raise SsoRefused(reason="no_email")
     if not (identity.email_verified or trust_emails):
         raise SsoRefused(reason="email_unverified")

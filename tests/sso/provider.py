@@ -39,20 +39,26 @@ class Provider:
 
 class Forger:
     """Stand between Baton and a provider; `forge_signature` breaks each ID token's signature,
-    `claim_issuer` makes the discovery document name another issuer."""
+    `claim_issuer` makes the discovery document name another issuer, `withhold` leaves the
+    named fields out of it, `swap_nonce` asks the provider for a token with another nonce."""
 
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream
         self.forge_signature = False
         self.claim_issuer: str | None = None
+        self.withhold: set[str] = set()
+        self.swap_nonce = False
 
     def __call__(self, environ, start_response):
         request = Request(environ)
         # The provider names itself (and its endpoints) after the Host it is asked on, so
         # forwarding the proxy's Host keeps every later request going through the proxy.
+        target = self.upstream + request.full_path.rstrip("?")
+        if self.swap_nonce and request.path == "/oauth2/authorize":
+            target = target.replace("nonce=", "nonce=swapped", 1)
         answer = requests.request(
             request.method,
-            self.upstream + request.full_path.rstrip("?"),
+            target,
             headers={k: v for k, v in request.headers if k.lower() != "content-length"},
             data=request.get_data(),
             allow_redirects=False,
@@ -60,8 +66,9 @@ class Forger:
         )
         body = answer.content
         dump = json.dumps
-        if self.claim_issuer and request.path.endswith("/openid-configuration"):
-            body = dump({**answer.json(), "issuer": self.claim_issuer}).encode()
+        if request.path.endswith("/openid-configuration"):
+            document = {k: v for k, v in answer.json().items() if k not in self.withhold}
+            body = dump({**document, "issuer": self.claim_issuer or document["issuer"]}).encode()
         if self.forge_signature and request.path == "/oauth2/token" and answer.ok:
             token = answer.json()
             head, payload, signature = token["id_token"].split(".")

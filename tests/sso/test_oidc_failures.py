@@ -142,6 +142,26 @@ def test_a_provider_naming_another_issuer_is_not_trusted(make_sso_app, forger):
     assert outcomes() == ["issuer_mismatch"]
 
 
+def test_an_id_token_minted_for_another_nonce_is_refused(make_sso_app, forger):
+    app = make_sso_app(issuer=forger.provider.issuer)
+    make_user("ann@example.com", name="Ann")
+    forger.provider.person("ann", email="ann@example.com", email_verified=True)
+    forger.swap_nonce = True
+    client = app.test_client()
+    refused(client, sign_in(client, forger.provider, "ann"), "not meant for Baton")
+    assert outcomes() == ["invalid_token"]
+
+
+def test_a_provider_that_publishes_no_keys_is_reported(make_sso_app, forger):
+    app = make_sso_app(issuer=forger.provider.issuer)
+    make_user("ann@example.com", name="Ann")
+    forger.provider.person("ann", email="ann@example.com", email_verified=True)
+    forger.withhold = {"jwks_uri"}
+    client = app.test_client()
+    refused(client, sign_in(client, forger.provider, "ann"), "does not understand")
+    assert outcomes() == ["provider_unusable"]
+
+
 def _csrf(client) -> str:
     from tests.web.test_sessions import csrf_token
 

@@ -84,6 +84,35 @@ def test_a_new_provider_account_cannot_take_over_a_linked_address(sso_app, provi
     assert [row.outcome for row in audit_rows("sign_in_failed")] == ["subject_mismatch"]
 
 
+def test_an_admin_unlinks_a_replaced_provider_account(sso_app, provider):
+    make_user("ann@example.com", name="Ann")
+    provider.person("ann-old", email="ann@example.com", email_verified=True)
+    sign_in(sso_app.test_client(), provider, "ann-old")
+    provider.person("ann-new", email="ann@example.com", email_verified=True)
+    assert sign_in(sso_app.test_client(), provider, "ann-new").headers["Location"] == "/login"
+    printed = sso_app.test_cli_runner().invoke(args=["ledger", "unlink-sso", "ann@example.com"])
+    assert printed.exit_code == 0 and "ann@example.com unlinked" in printed.output
+    assert sign_in(sso_app.test_client(), provider, "ann-new").headers["Location"] == "/"
+    assert user_by_email("ann@example.com").oidc_subject == "ann-new"
+    assert [row.action for row in audit_rows("unlink_oidc_subject")] == ["unlink_oidc_subject"]
+
+
+def test_the_admin_page_unlinks_a_linked_person(sso_app, provider):
+    ann = make_user("ann@example.com", name="Ann")
+    make_user("root@example.com", name="Root", role="admin")
+    provider.person("ann-web", email="ann@example.com", email_verified=True)
+    admin = sso_app.test_client()
+    assert login(admin, "root@example.com").status_code == 302
+    assert "Unlink single sign-on" not in admin.get(f"/admin/people/{ann.id}").get_data(True)
+    sign_in(sso_app.test_client(), provider, "ann-web")
+    page = admin.get(f"/admin/people/{ann.id}").get_data(as_text=True)
+    assert "Unlink single sign-on" in page
+    token = csrf_token(admin, f"/admin/people/{ann.id}")
+    answer = admin.post(f"/admin/people/{ann.id}/unlink-sso", data={"csrf_token": token})
+    assert answer.headers["Location"] == f"/admin/people/{ann.id}"
+    assert fresh(ann.id).oidc_subject is None
+
+
 def test_an_unverified_email_is_not_matched(sso_app, provider):
     make_user("ann@example.com", name="Ann")
     provider.person("ann-4", email="ann@example.com", email_verified=False)
@@ -200,3 +229,18 @@ def test_a_named_break_glass_account_is_the_only_password_left(make_sso_app):
 def test_without_single_sign_on_the_routes_do_not_exist(app):
     assert app.test_client().get("/login/oidc").status_code == 404
     assert app.test_client().get("/login/oidc/callback?code=x&state=y").status_code == 404
+
+
+def test_claims_no_database_can_store_are_refused_cleanly(sso_app, provider):
+    provider.person("odd", email="ann\u0000@example.com", email_verified=True)
+    client = sso_app.test_client()
+    assert sign_in(client, provider, "odd").headers["Location"] == "/login"
+    assert "shared no email address" in flashed(client)
+    assert [row.outcome for row in audit_rows("sign_in_failed")] == ["no_email"]
+
+
+def test_a_callback_without_any_parameters_is_a_sentence_not_an_error(sso_app):
+    client = sso_app.test_client()
+    answer = client.get("/login/oidc/callback")
+    assert (answer.status_code, answer.headers["Location"]) == (302, "/login")
+    assert "already used or has expired" in flashed(client)

@@ -27,16 +27,10 @@ NOT_YET_CONVERTED = frozenset(
         "admin/settings.html",
         "admin/webhook.html",
         "admin/webhooks.html",
-        "auth/forgot.html",
-        "auth/link_spent.html",
-        "auth/login.html",
-        "auth/password.html",
-        "auth/set_password.html",
         "bonus/index.html",
         "bonus/show.html",
         "feed/index.html",
         "give/form.html",
-        "home.html",
         "insights/_filters.html",
         "insights/index.html",
         "insights/participation.html",
@@ -48,22 +42,15 @@ NOT_YET_CONVERTED = frozenset(
         "leaderboard/index.html",
         "macros/awards.html",
         "macros/forms.html",
-        "mail/unsubscribe.html",
-        "mail/unsubscribed.html",
-        "notifications/index.html",
-        "notifications/settings.html",
         "payouts/index.html",
         "people/directory.html",
         "people/person.html",
-        "slack/link.html",
         "swagger_ui.html",
-        "tokens/created.html",
-        "tokens/index.html",
     }
 )
 ENV = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)  # only lexes, never renders
 # The list's size when it was made; lower it with each batch converted, never raise it.
-CEILING = 45
+CEILING = 32
 
 
 def all_templates() -> list[str]:

@@ -15,12 +15,15 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ledger.clock import utcnow
 from ledger.errors import LedgerError
+from ledger.i18n import translated
 from ledger.password_links import link_user, mail_configured, request_reset, set_password_by_link
 from ledger.queries.people import user_by_id
 from ledger.sessions import change_password, end_sessions, sign_in
@@ -32,24 +35,24 @@ bp = Blueprint("auth", __name__)
 
 
 class LoginForm(TextForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
-    remember = BooleanField("Keep me logged in on this device")
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
 
 
 class ForgotForm(TextForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
 
 
 class NewPasswordForm(TextForm):
-    new = PasswordField("New password", validators=[DataRequired(), Length(min=10, max=1024)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10, max=1024)])
     confirm = PasswordField(
-        "Repeat the new password", validators=[EqualTo("new", "The passwords differ.")]
+        _l("Repeat the new password"), validators=[EqualTo("new", _l("The passwords differ."))]
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)])
 
 
 def renew_csrf_token() -> None:
@@ -96,7 +99,7 @@ def login():
             login_user(user, remember=form.remember.data)
             renew_csrf_token()
             return redirect(safe_next(request.args.get("next")) or url_for("pages.home"))
-        flash("That email and password do not match an active account.", "error")
+        flash(_("That email and password do not match an active account."), "error")
     # With single sign-on only, the password form is kept for the break-glass admins.
     passwords = sso is None or not sso.only or "password" in request.args or form.is_submitted()
     page = render_template("auth/login.html", form=form, sso=sso, passwords=passwords)
@@ -108,7 +111,7 @@ def logout():
     end_sessions(current_user.id, now=utcnow(), actor=web_actor())
     logout_user()
     renew_csrf_token()
-    flash("You are logged out everywhere.", "info")
+    flash(_("You are logged out everywhere."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -121,11 +124,11 @@ def password():
                 current_user.id, form.current.data, form.new.data, now=utcnow(), actor=web_actor()
             )
         except LedgerError as error:
-            form.current.errors = [error.message]
+            form.current.errors = [translated(error.message)]
         else:
             # The version moved on: keep this session, every other one has ended.
             login_user(user_by_id(current_user.id))
-            flash("Your password is changed; your other sessions have ended.", "info")
+            flash(_("Your password is changed; your other sessions have ended."), "info")
             return redirect(url_for("pages.home"))
     return render_template("auth/password.html", form=form), 200 if request.method == "GET" else 422
 
@@ -137,8 +140,10 @@ def forgot_password():
         request_reset(form.email.data, now=utcnow(), actor=request_actor(None))
         # The same answer whether or not the address has an account: no one learns who does.
         flash(
-            "If that address belongs to an account, a link to set a new password is on its "
-            "way; it works once, for an hour.",
+            _(
+                "If that address belongs to an account, a link to set a new password is on "
+                "its way; it works once, for an hour."
+            ),
             "info",
         )
         return redirect(url_for("auth.login"))
@@ -155,11 +160,11 @@ def set_password(token: str):
         try:
             set_password_by_link(token, form.new.data, now=utcnow(), actor=request_actor(None))
         except LedgerError as error:
-            form.new.errors = [error.message]
+            form.new.errors = [translated(error.message)]
         else:
             logout_user()
             renew_csrf_token()
-            flash("Your password is set; log in with it now.", "info")
+            flash(_("Your password is set; log in with it now."), "info")
             return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form), (
         200 if request.method == "GET" else 422

@@ -21,6 +21,7 @@ from ledger.bonus.rules import DEFAULT_CUSTOMERS_K, Rule
 from ledger.bonus.services import commit_run, create_draft, mark_paid, void_run
 from ledger.errors import LedgerError
 from ledger.export import csv_from_dicts
+from ledger.i18n import translated
 from ledger.queries.insights import flags_by_person
 from ledger.queries.leaderboard import Window
 from ledger.queries.people import departments
@@ -80,7 +81,7 @@ def transition(run_id: int, verb: str):
             run_id, now=clock.utcnow(), actor=web_actor(), idempotency=form_key(form, body), **body
         )
     except LedgerError as error:
-        flash(STALE if error.code == "draft_stale" else error.message, "error")
+        flash(STALE if error.code == "draft_stale" else translated(error.message), "error")
     else:
         flash(DONE[verb], "success")
     return redirect(url_for("bonus.show", run_id=run_id))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField
 
 from ledger import clock
 from ledger.errors import LedgerError
+from ledger.i18n import translated
 from ledger.notifications import mark_read
 from ledger.preferences import LABELS, change_settings, settings_for
 from ledger.queries.notifications import notifications_for, unread_count
@@ -18,10 +21,10 @@ bp = Blueprint("notifications", __name__)
 
 
 class SettingsForm(TextForm):
-    award_mail = BooleanField(LABELS["award_mail"])
-    in_app = BooleanField(LABELS["in_app"])
-    digest = BooleanField(LABELS["digest"])
-    webhook_mail = BooleanField(LABELS["webhook_mail"])
+    award_mail = BooleanField(_l(LABELS["award_mail"]))
+    in_app = BooleanField(_l(LABELS["in_app"]))
+    digest = BooleanField(_l(LABELS["digest"]))
+    webhook_mail = BooleanField(_l(LABELS["webhook_mail"]))
 
 
 @bp.get("/notifications")
@@ -40,9 +43,9 @@ def settings():
         try:
             change_settings(current_user.id, choices, now=clock.utcnow(), actor=web_actor())
         except LedgerError as error:
-            flash(error.message, "error")
+            flash(translated(error.message), "error")
         else:
-            flash("Your notification settings are saved.", "success")
+            flash(_("Your notification settings are saved."), "success")
             return redirect(url_for(".settings"))
     status = 422 if request.method == "POST" else 200
     return render_template("notifications/settings.html", form=form), status

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ledger import clock
 from ledger.chat.links import claim_link, open_offer
 from ledger.errors import LedgerError
+from ledger.i18n import translated
 from web.acting import web_actor
 
 bp = Blueprint("slack_link", __name__)
@@ -24,8 +26,8 @@ def confirm(token: str):
         try:
             claim_link(token, user_id=current_user.id, now=clock.utcnow(), actor=web_actor())
         except LedgerError as error:
-            flash(error.message, "error")
+            flash(translated(error.message), "error")
             return render_template("slack/link.html", form=form, offer=offer), 409
-        flash("Your Slack account is linked: give points from Slack with /baton.", "success")
+        flash(_("Your Slack account is linked: give points from Slack with /baton."), "success")
         return redirect(url_for("notifications.settings"))
     return render_template("slack/link.html", form=form, offer=offer)

@@ -43,6 +43,8 @@ REFUSALS = {
     "subject_mismatch": "The address {email} belongs to a Baton account linked to another "
     "company account. Ask a Baton admin.",
     "cannot_create": "Baton could not create an account for {email}. Ask a Baton admin.",
+    "bad_subject": "Your company account sent an identifier Baton cannot store. Tell your "
+    "administrator.",
 }
 
 

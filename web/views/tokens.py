@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ledger.clock import utcnow
 from ledger.errors import LedgerError
+from ledger.i18n import translated
 from ledger.models import SCOPES
 from ledger.tokens import allowed_scopes, create_token, revoke_token, service_accounts, token_list
 from web.acting import web_actor
@@ -18,25 +21,33 @@ from web.guards import role_required
 from web.text import TextForm
 
 bp = Blueprint("tokens", __name__, url_prefix="/tokens")
+# What each scope lets a token do, beside its code (the code is what the API names).
+SCOPE_NAMES = {
+    "read": _l("Read"),
+    "award": _l("Give points"),
+    "manage": _l("Manage (reports, insights, bonus runs)"),
+    "admin": _l("Administer"),
+    "on-behalf": _l("Give on someone's behalf"),
+}
 
 
 class TokenForm(TextForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     scopes = SelectMultipleField(
-        "Scopes",
+        _l("Scopes"),
         choices=[SelectChoice(scope, scope) for scope in SCOPES],
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
-        validators=[DataRequired("Choose at least one scope.")],
+        validators=[DataRequired(_l("Choose at least one scope."))],
     )
     expires_days = IntegerField(
-        "Expires after (days, empty for never)",
+        _l("Expires after (days, empty for never)"),
         validators=[Optional(), NumberRange(min=1, max=3650)],
     )
 
 
 class ServiceTokenForm(TokenForm):
-    owner = SelectField("Service account", coerce=int)
+    owner = SelectField(_l("Service account"), coerce=int)
 
 
 def _own_form() -> TokenForm:
@@ -78,7 +89,7 @@ def revoke(token_id: int):
         revoke_token(token_id, now=utcnow(), actor=web_actor(), owner_id=owner, service_only=admin)
     except LedgerError:
         abort(404)
-    flash("The token is revoked; requests with it now answer 401.", "info")
+    flash(_("The token is revoked; requests with it now answer 401."), "info")
     return redirect(url_for("tokens.index"))
 
 
@@ -94,7 +105,7 @@ def _create(owner_id: int, form: TokenForm, again):
             creator_is_admin=current_user.role == "admin",
         )
     except LedgerError as error:
-        form.scopes.errors = [error.message]
+        form.scopes.errors = [translated(error.message)]
         return again()
     return render_template("tokens/created.html", raw=raw, token=result.document), 201
 
@@ -110,6 +121,7 @@ def _render(form: TokenForm, service_form: ServiceTokenForm | None, status: int 
         mine=[token for token in tokens if token["owner"]["id"] == current_user.id],
         services=[token for token in tokens if token["owner"]["id"] != current_user.id],
         allowed=sorted(allowed_scopes(current_user)),
+        SCOPE_NAMES=SCOPE_NAMES,
     ), status
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ledger import clock
 from ledger.errors import LedgerError
+from ledger.i18n import translated
 from ledger.password_links import MAX_INVITATIONS, invite, mail_configured
 from ledger.queries.people import never_signed_in
 from web.acting import web_actor
@@ -40,7 +41,7 @@ def _invite(user_ids: list[int], back: str):
     try:
         issued = invite(user_ids, now=clock.utcnow(), actor=web_actor(), mail=mail)
     except LedgerError as error:
-        flash(error.message, "error")
+        flash(translated(error.message), "error")
         return redirect(back)
     if mail:
         names = issued[0].person["name"] if len(issued) == 1 else f"{len(issued)} people"

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ledger import clock
 from ledger.errors import LedgerError
+from ledger.i18n import translated
 from ledger.imports.importer import ImportRejected, import_file
 from ledger.queries.people import (
     count_never_signed_in,
@@ -47,7 +48,7 @@ def index():
     try:
         page = list_users(q=query or None, limit=50, cursor=request.args.get("cursor"))
     except LedgerError as error:
-        flash(error.message, "error")
+        flash(translated(error.message), "error")
         page = list_users(q=query or None, limit=50)
     return render_template(
         "admin/people.html", page=page, query=query, uninvited=count_never_signed_in()
@@ -114,8 +115,9 @@ def edit(user_id: int):
     status = 422 if request.method == "POST" else 200
     signed_in = user.signed_in_at is not None
     return render_template(
-        "admin/person_form.html", form=form, person=person, signed_in=signed_in
-    ), status
+        "admin/person_form.html", form=form, person=person, signed_in=signed_in,
+        sso_linked=user.oidc_subject is not None,
+    ), status  # fmt: skip
 
 
 @bp.post("/<int:user_id>/active")
@@ -132,7 +134,7 @@ def set_active(user_id: int):
         else:
             deactivate_user(user_id, now=clock.utcnow(), actor=web_actor())
     except LedgerError as error:
-        flash(error.message, "error")
+        flash(translated(error.message), "error")
     else:
         flash(
             "Reactivated."
@@ -161,8 +163,8 @@ def hr_import():
                 dry_run=form.dry_run.data,
             )
         except ImportRejected as error:
-            report, message = error.details.get("report"), error.message
+            report, message = error.details.get("report"), translated(error.message)
         except LedgerError as error:
-            message = error.message
+            message = translated(error.message)
     status = 422 if message or form.errors else 200
     return render_template("admin/import.html", form=form, report=report, message=message), status

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from ledger import clock
 from ledger.errors import LedgerError
+from ledger.i18n import translated
 from ledger.queries.periods import period_progress, periods_overview
 from ledger.services import close_period, open_period
 from web.acting import web_actor
@@ -34,7 +35,7 @@ def open_current():
     try:
         result = open_period(None, now=clock.utcnow(), actor=web_actor())
     except LedgerError as error:
-        flash(error.message, "error")
+        flash(translated(error.message), "error")
     else:
         document = result.document
         flash(
@@ -60,7 +61,7 @@ def close():
             force=form.force.data,
         )
     except LedgerError as error:
-        flash(error.message, "error")
+        flash(translated(error.message), "error")
     else:
         for result in results:
             document = result.document

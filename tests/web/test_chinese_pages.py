@@ -1,0 +1,96 @@
+"""A Chinese-speaking person meets no English on the pages converted so far."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from ledger.clock import utcnow
+from ledger.preferences import change_language
+from tests.factories import ADMIN_ACTOR
+
+# Words that stay as they are in Chinese: names of products and standards.
+SAME_IN_CHINESE = {
+    "Baton",
+    "Slack",
+    "API",
+    "Webhook",
+    "Bearer",
+    "Authorization",
+    "CSV",
+    "JSON",
+    "English",
+}  # fmt: skip  (English: the language named in itself, to choose it)
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
+# Pages converted so far, by who sees them (a page added here must show no English).
+PAGES = {
+    "ana": ["/", "/notifications", "/settings/notifications", "/settings/language", "/tokens/",
+            "/account/password", "/no-such-page"],
+    "admin": ["/tokens/"],
+    None: ["/login", "/forgot-password", "/set-password/not-a-token"],
+}  # fmt: skip
+
+
+class _Text(HTMLParser):
+    """Collect what a page shows: text and the attributes people read or hear."""
+
+    SHOWN = ("title", "placeholder", "aria-label", "alt")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in {"script", "style", "code"}
+        self.parts += [value for name, value in attrs if name in self.SHOWN and value]
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in {"script", "style", "code"} and self.skip > 0
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def english_words(html: str, data: list[str]) -> list[str]:
+    """Return the English words a page shows, leaving out people's own data."""
+    parser = _Text()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    for value in sorted(data, key=len, reverse=True):
+        text = text.replace(value, " ")
+    return [word for word in WORD.findall(text) if word not in SAME_IN_CHINESE]
+
+
+def org_data(org) -> list[str]:
+    people = list(org.values())
+    names = [part for p in people for part in (p.name, *p.name.split())]
+    return [
+        *names,
+        *(p.email for p in people),
+        *(p.department.name for p in people if p.department),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "path"), [(who, path) for who, paths in PAGES.items() for path in paths]
+)
+def test_a_chinese_speaker_meets_no_english_on_a_converted_page(browser, org, who, path):
+    if who is not None:
+        change_language(org[who].id, "zh_Hans", now=utcnow(), actor=ADMIN_ACTOR)
+        assert browser.login(org[who].email).status_code == 302
+    headers = {} if who else {"Accept-Language": "zh-CN,zh;q=0.9"}
+    response = browser.get(path, headers=headers)
+    assert response.status_code in {200, 404}, (path, response.status_code)
+    html = response.get_data(as_text=True)
+    assert 'lang="zh-Hans"' in html
+    assert english_words(html, org_data(org)) == []
+
+
+def test_the_english_check_notices_an_english_sentence():
+    # Negative control: the same check finds English left on a page.
+    html = "<main><p>积分</p><p title='Give points'>Ana Alvarez</p><code>/baton help</code></main>"
+    assert english_words(html, ["Ana Alvarez"]) == ["Give", "points"]
