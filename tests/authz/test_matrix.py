@@ -148,6 +148,7 @@ API = {
     ("Insights.Reciprocity", "GET"): ("/api/v1/insights/reciprocity", None, MANAGE),
     ("Insights.ServiceMap", "GET"): ("/api/v1/insights/service-map", None, MANAGE),
     ("Insights.Participation", "GET"): ("/api/v1/insights/participation", None, MANAGE),
+    ("Insights.RequestInsight", "GET"): ("/api/v1/insights/requests", None, MANAGE),
     # Requests: E1 asked E1b (req_view); E1 is the provider or customer each step needs
     # (reach and parties: tests/api/test_requests.py, tests/requests/).
     ("Requests.Requests", "GET"): ("/api/v1/requests", None, READ),
@@ -299,6 +300,7 @@ WEB = {
     ("insights.service_map_csv", "GET"): ("/insights/service-map.csv", MANAGERS),
     ("insights.participation_page", "GET"): ("/insights/participation", MANAGERS),
     ("insights.participation_csv", "GET"): ("/insights/participation.csv", MANAGERS),
+    ("insights.requests_page", "GET"): ("/insights/requests", MANAGERS),
     ("requests.mine", "GET"): ("/requests/", LOGGED_IN),
     ("requests.queue", "GET"): ("/requests/queue", LOGGED_IN),
     ("requests.ask", "GET"): ("/requests/new", LOGGED_IN),
