@@ -18,10 +18,9 @@ from api.schemas import (
 )
 from api.schemas.people import DepartmentRefSchema
 from api.schemas.text import Text
+from ledger.models import REQUEST_EVENT_KINDS
 from ledger.request_rules import MAX_NEED, MAX_NOTE, MIN_NEED, STATES
 from ledger.rules import MAX_MESSAGE, MAX_POINTS_PER_RECIPIENT, MIN_MESSAGE
-
-EVENT_KINDS = ("opened", "accepted", "handed_off", "delivered", "closed", "withdrawn", "declined")
 
 
 class RequestCreateSchema(StrictSchema):
@@ -110,7 +109,7 @@ class CloseSchema(StrictSchema):
 
 class RequestEventSchema(ma.Schema):
     seq = fields.Integer(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(REQUEST_EVENT_KINDS))
     at = UtcDateTime(required=True)
     actor = fields.Nested(UserRefSchema, required=True)
     holder = fields.Nested(
