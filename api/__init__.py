@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         limits,
         meta,
         recognition,
+        requests,
         users,
         webhooks,
     )
@@ -58,3 +59,4 @@ def init_app(app: Flask) -> None:
     rest.register_blueprint(audit.bp, url_prefix="/api/v1")
     rest.register_blueprint(insights.bp, url_prefix="/api/v1")
     rest.register_blueprint(recognition.bp, url_prefix="/api/v1")
+    rest.register_blueprint(requests.bp, url_prefix="/api/v1")

@@ -98,6 +98,7 @@ class Awards(MethodView):
             now=utcnow(),
             actor=principal().actor(_user_id(on_behalf_of)),
             idempotency=idempotency_key(body),
+            proactive=body.get("proactive", False),
         )
         location = url_for("Awards.Award", award_id=result.document["id"])
         return operation_response(result, 201, Location=location)

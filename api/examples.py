@@ -44,6 +44,8 @@ AWARD = {
         }
     ],
     "points_with_add_ons": 30,
+    "proactive": False,
+    "request": None,
 }
 LEADERBOARD = {
     "items": [

@@ -19,6 +19,7 @@ from api.schemas.insights import (
     UnrecognizedSchema,
 )
 from api.schemas.participation import ParticipationQuerySchema, ParticipationSchema
+from api.schemas.request_insights import RequestInsightQuerySchema, RequestInsightSchema
 from ledger.clock import utcnow
 from ledger.queries.insights import (
     insight_scope,
@@ -28,6 +29,7 @@ from ledger.queries.insights import (
     unrecognized,
 )
 from ledger.queries.insights.participation import participation
+from ledger.queries.insights.requests import request_insight
 from ledger.queries.insights.rows import (
     participation_rows,
     reciprocity_rows,
@@ -135,3 +137,17 @@ class Participation(MethodView):
             header, rows = participation_rows(found, args["group"])
             return csv_response(header, rows, f"participation-{args['group']}.csv")
         return found
+
+
+@bp.route("/insights/requests")
+class RequestInsight(MethodView):
+    @requires("manage")
+    @bp.arguments(RequestInsightQuerySchema, location="query", unknown=ma.RAISE)
+    @bp.response(200, RequestInsightSchema)
+    @bp.doc(operationId="getRequestInsight")
+    @documents_errors(bp, 401, 403, 404)
+    def get(self, args):
+        """Service requests in scope: lead time given per customer and department, on-time
+        rate per provider, hand-offs and where requests wait, points for requests met versus
+        proactive service."""
+        return request_insight(_scope(args))

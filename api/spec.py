@@ -9,7 +9,8 @@ from api.results import IDEMPOTENCY_HEADER
 from api.schemas import ChangeSchema
 
 DESCRIPTION = """\
-Baton's REST API: give and read awards, leaderboards, balances and bonus runs.
+Baton's REST API: give and read awards, leaderboards, balances, service requests and bonus
+runs.
 
 **Credentials.** Send `Authorization: Bearer <token>` (create one with
 `flask ledger create-token EMAIL --scope read --scope award` or in the web UI). Scopes:
@@ -42,6 +43,13 @@ and amounts, also its `ETag`). Commit names it, as `{"version": ...}` or `If-Mat
 one the commit answers 428 `version_required`, and when the lines or amounts changed since
 that version it answers 409 `draft_stale` with the fresh draft in `details.draft`, every
 time, until you commit the fresh version.
+
+**Service requests** (`/requests`) are the customer's order: ask a person or a department
+by a due date, then accept, hand off, deliver and close (optionally with an award to the
+whole chain, in the same step), or withdraw or decline. Each step needs an `Idempotency-Key`
+and the `award` scope; a step the state does not allow answers 409
+`request_state_conflict`, `already_accepted` or `request_finished`; a step that belongs to
+someone else answers 403 `forbidden`.
 
 **Lists** answer `{"items", "next_cursor"}`; pass `cursor` until it is null. Awards and
 leaderboards also answer CSV (`Accept: text/csv` or `format=csv`).

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from ledger.db import db, write_transaction
+from ledger.demo_requests import seed_requests
 from ledger.errors import InsufficientAllowance, LedgerError
 from ledger.models import OutboxEvent, User
 from ledger.operations import Actor
@@ -151,7 +152,8 @@ def seed_demo(*, now: datetime, days: int = 60, seed: int = 2026) -> dict:
             now=start,
             actor=actor,
         )
-    awards = _plant_ring(emails, now=now, actor=actor)
+    requests = seed_requests(emails, now=now, actor=actor)
+    awards = 1 + _plant_ring(emails, now=now, actor=actor)
     awards += _seed_awards(emails, start=start, now=now, seed=seed, actor=actor)
     closed = close_period(None, now=now, actor=actor)
     _history_is_not_news(now)
@@ -159,8 +161,9 @@ def seed_demo(*, now: datetime, days: int = 60, seed: int = 2026) -> dict:
         "created": True,
         "people": len(PEOPLE),
         "awards": awards,
+        "requests": requests,
         "message": f"Demo organisation created: {len(PEOPLE)} people, {awards} awards, "
-        f"{len(closed)} ended periods closed.",
+        f"{requests} requests, {len(closed)} ended periods closed.",
     }
 
 

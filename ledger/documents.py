@@ -31,10 +31,13 @@ def award_document(
     via: User | None = None,
     add_on_to: int | None = None,
     add_ons: list[dict[str, Any]] | None = None,
+    proactive: bool = False,
+    request: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Describe an award as every adapter shows it; lines are (recipient, points, direction,
-    cross_department), `via` the service account that gave it on the giver's behalf, and
-    `add_ons` the awards others added to it (add_on_document)."""
+    cross_department), `via` the service account that gave it on the giver's behalf,
+    `add_ons` the awards others added to it (add_on_document), and `request` what the award
+    records of the request it closed, if any."""
     points_total = sum(line[1] for line in lines)
     add_ons = add_ons or []
     return {
@@ -61,6 +64,8 @@ def award_document(
         "add_ons": add_ons,
         "points_with_add_ons": points_total
         + sum(add_on["points_total"] for add_on in add_ons if not add_on["reversed"]),
+        "proactive": proactive,
+        "request": request,
     }
 
 

@@ -21,6 +21,10 @@ EVENT_TYPES = (
     "bonus_run.voided",
     "bonus_run.paid",
     "period.closed",
+    "request.created",
+    "request.handed_off",
+    "request.delivered",
+    "request.overdue",
     "user.created",
     "user.deactivated",
 )

@@ -64,6 +64,9 @@ class AwardCreateSchema(StrictSchema):
     on_behalf_of = UserRefField(
         metadata={"description": "The giver, by id or email; needs the on-behalf scope."}
     )
+    proactive = fields.Boolean(
+        metadata={"description": "They served you before you asked (no request behind it)."},
+    )
 
 
 class AwardLineSchema(ma.Schema):
@@ -71,6 +74,20 @@ class AwardLineSchema(ma.Schema):
     points = fields.Integer(required=True)
     direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
     cross_department = fields.Boolean(required=True)
+
+
+class ChainPositionSchema(ma.Schema):
+    recipient_id = fields.Integer(required=True)
+    position = fields.Integer(
+        required=True, metadata={"description": "1 for who accepted the request, then in order."}
+    )
+
+
+class AwardRequestSchema(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "The request the award closed."})
+    lead_time_seconds = fields.Integer(required=True)
+    on_time = fields.Boolean(required=True)
+    positions = fields.List(fields.Nested(ChainPositionSchema), required=True)
 
 
 class AddOnSchema(ma.Schema):
@@ -120,6 +137,13 @@ class AwardSchema(ma.Schema):
     points_with_add_ons = fields.Integer(
         required=True,
         metadata={"description": "points_total plus the add-ons that are not reversed."},
+    )
+    proactive = fields.Boolean(required=True)
+    request = fields.Nested(
+        AwardRequestSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The request this award closed, with its facts; or null."},
     )
 
 

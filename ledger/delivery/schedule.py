@@ -1,9 +1,11 @@
-"""Chores the worker runs on a schedule between deliveries: seal the ledger, ask for digests.
+"""Chores the worker runs on a schedule between deliveries: seal the ledger, ask for digests,
+report overdue requests.
 
 Each chore runs at start and then every `interval` seconds (0 switches it off). A failing
 chore is logged and tried again at its next turn; it never stops the deliveries. Chores are
 safe to run in several workers at once: sealers queue on an advisory lock and seal each
-transfer once; digests are one event per week whoever asks.
+transfer once; digests are one event per week whoever asks; an overdue request is reported
+once (ledger.services.request_overdue).
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ def digests(now: datetime) -> str:
     return f"asked for the digests of {week}" if new else ""
 
 
+def overdue(now: datetime) -> str:
+    from ledger.services.request_overdue import report_overdue
+
+    reported = report_overdue(now=now, actor=WORKER_ACTOR)
+    return f"reported {reported} overdue requests" if reported else ""
+
+
 @dataclass
 class Chore:
     name: str
@@ -59,6 +68,7 @@ class Schedule:
         default_factory=lambda: [
             Chore("seal", "BATON_SEAL_INTERVAL", 300, seal),
             Chore("digests", "BATON_DIGEST_INTERVAL", 3600, digests, lambda: mail_on(current_app)),
+            Chore("overdue", "BATON_OVERDUE_INTERVAL", 300, overdue),
         ]
     )
 

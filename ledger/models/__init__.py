@@ -25,6 +25,12 @@ from ledger.models.reach import (
     SlackLink,
 )
 from ledger.models.rollups import RecipientMonth
+from ledger.models.requests import (
+    REQUEST_EVENT_KINDS,
+    RequestAwardLine,
+    ServiceRequest,
+    ServiceRequestEvent,
+)
 from ledger.models.tokens import SCOPES, ApiToken
 
 APPEND_ONLY_TABLES = (
@@ -35,6 +41,9 @@ APPEND_ONLY_TABLES = (
     "audit_events",
     "seals",
     "transfer_seals",
+    "service_requests",
+    "service_request_events",
+    "request_award_lines",
 )
 # Derived from the tables above by triggers: left out of backups, rebuilt on restore.
 DERIVED_TABLES = ("recipient_months",)
@@ -47,6 +56,7 @@ __all__ = [
     "LANGUAGES",
     "LINK_PURPOSES",
     "NOTICE_KINDS",
+    "REQUEST_EVENT_KINDS",
     "ROLES",
     "SCOPES",
     "SETTING_KINDS",
@@ -70,9 +80,12 @@ __all__ = [
     "Period",
     "Policy",
     "RecipientMonth",
+    "RequestAwardLine",
     "Reversal",
     "Seal",
     "ServiceKind",
+    "ServiceRequest",
+    "ServiceRequestEvent",
     "SlackLink",
     "Transfer",
     "TransferSeal",

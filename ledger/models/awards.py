@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ledger.db import db
@@ -44,6 +44,8 @@ class Award(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The award this one adds to ("+5, me too"): same recipients and kind, its own giver.
     add_on_to_id: Mapped[int | None] = mapped_column(ForeignKey("awards.id"))
+    # The giver's word that they were served before they asked (no request behind it).
+    proactive: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     lines: Mapped[list[AwardLine]] = relationship(back_populates="award", order_by="AwardLine.id")
 

@@ -26,6 +26,7 @@ class OutboxEvent(db.Model):
             postgresql_where=text("fanned_out_at IS NULL"),
         ),
         Index("ix_outbox_events_operation_id", "operation_id"),
+        Index("ix_outbox_events_object", "object_type", "object_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,6 +12,7 @@ from ledger import calendar, settings
 from ledger.db import db
 from ledger.documents import add_on_document, award_document
 from ledger.models import Award, AwardLine, Period, Reversal, User
+from ledger.queries.requests import award_request_facts
 from ledger.rules import DIRECTIONS
 
 FEED_PAGE = 20
@@ -40,6 +41,7 @@ def award_documents(awards: list[Award]) -> list[dict]:
             select(Reversal.award_id, Reversal.reason).where(Reversal.award_id.in_(every_id))
         ).all()
     )
+    requests = award_request_facts(award.id for award in awards)
     return [
         award_document(
             award_id=award.id,
@@ -68,6 +70,8 @@ def award_documents(awards: list[Award]) -> list[dict]:
                 )
                 for add_on in add_ons.get(award.id, [])
             ],
+            proactive=award.proactive,
+            request=requests.get(award.id),
         )
         for award in awards
     ]

@@ -12,7 +12,7 @@ from ledger import rules
 from ledger.db import db
 from ledger.errors import UnknownRecipient
 from ledger.models import Period, User
-from ledger.operations import Actor, IdempotencyKey, OperationResult, run_operation
+from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.periods import period_at
 from ledger.queries.service_kinds import active_kind_codes
 from ledger.services.giving import Gift, check_receivers, give, resolve_giver
@@ -29,27 +29,58 @@ def award_points(
     now: datetime,
     actor: Actor | None = None,
     idempotency: IdempotencyKey | None = None,
+    proactive: bool = False,
 ) -> OperationResult:
-    """Give `points` to each recipient, paid from the giver's allowance; all or nothing."""
+    """Give `points` to each recipient, paid from the giver's allowance; all or nothing.
+
+    `proactive` is the giver's word that they were served before they asked.
+    """
 
     def body(ctx):
-        giver_user = resolve_giver(giver)
-        people = _resolve_recipients(recipients)
-        request = rules.AwardRequest(
-            giver_id=giver_user.id,
-            recipient_ids=tuple(person.id for person in people),
+        return award_in(
+            ctx,
+            giver=giver,
+            recipients=recipients,
             points=points,
             message=message,
             service_kind=service_kind,
+            actor=actor,
+            proactive=proactive,
         )
-        period = period_at(now, lock=True)
-        _check_award(request, people, period)
-        gift = Gift(giver_user, people, points, message.strip(), service_kind, period)
-        return give(ctx, gift, actor)
 
     return run_operation(
         "award", body, now=now, actor=actor or Actor(None), idempotency=idempotency
     )
+
+
+def award_in(
+    ctx,
+    *,
+    giver: int | str,
+    recipients: Sequence[int | str],
+    points: int,
+    message: str,
+    service_kind: str,
+    actor: Actor | None,
+    proactive: bool = False,
+    request: dict | None = None,
+) -> Outcome:
+    """Check and give an award inside the caller's operation (an award alone, or a request's
+    close); `request` is what the award records of the request it closes."""
+    giver_user = resolve_giver(giver)
+    people = _resolve_recipients(recipients)
+    award_request = rules.AwardRequest(
+        giver_id=giver_user.id,
+        recipient_ids=tuple(person.id for person in people),
+        points=points,
+        message=message,
+        service_kind=service_kind,
+    )
+    period = period_at(ctx.now, lock=True)
+    _check_award(award_request, people, period)
+    gift = Gift(giver_user, people, points, message.strip(), service_kind, period,
+                proactive=proactive, request=request)  # fmt: skip
+    return give(ctx, gift, actor)
 
 
 def _check_award(request: rules.AwardRequest, people: list[User], period: Period) -> None:

@@ -29,6 +29,8 @@ class Gift:
     service_kind: str
     period: Period
     add_on_to: int | None = None
+    proactive: bool = False  # the giver's word: served before they asked
+    request: dict | None = None  # what the award records of the request it closes
 
 
 def check_receivers(people: list[User], period: Period) -> None:
@@ -65,6 +67,8 @@ def give(ctx, gift: Gift, actor: Actor | None) -> Outcome:
         reversed_=False,
         via=_via(actor, gift.giver),
         add_on_to=gift.add_on_to,
+        proactive=gift.proactive,
+        request=gift.request,
     )
     ctx.emit("award.created", document, "award", award_id)
     cost = rules.award_cost(gift.points, len(gift.people))
@@ -112,6 +116,7 @@ def _insert_award(ctx, gift: Gift, actor: Actor | None) -> int:
             points_total=rules.award_cost(gift.points, len(gift.people)),
             created_at=ctx.now,
             add_on_to_id=gift.add_on_to,
+            proactive=gift.proactive,
         )
         .returning(Award.id)
     ).scalar_one()

@@ -45,6 +45,8 @@ WATCHED = {
     "notification_settings": "*",
     "slack_links": "id, used_at, used_by_id",
     "password_links": "id, used_at, revoked_at",
+    "service_requests": "id",
+    "service_request_events": "id",
 }
 
 
@@ -131,6 +133,8 @@ def build_world(app, client_class) -> World:
             actor=Actor(e2.id),
         ).document["id"]
 
+    world.ids.update(service_requests(e1, e1b, e2, now))
+
     def token(name, user_id, scopes, **extra):
         raw, result = create_token(
             user_id,
@@ -174,6 +178,21 @@ def build_world(app, client_class) -> World:
     world.sessions["anonymous"] = app.test_client()
     db.session.remove()
     return world
+
+
+def service_requests(e1, e1b, e2, now) -> dict[str, int]:
+    """One request per step the matrix tries, each in the state that step needs (E1 acts)."""
+    from tests.requests.helpers import ask, step
+
+    ids = {"req_view": ask(e1, provider=e1b, now=now)["id"]}
+    for name in ("req_accept", "req_decline"):
+        ids[name] = ask(e2, provider=e1, now=now)["id"]
+    for name in ("req_handoff", "req_deliver"):
+        ids[name] = step(e1, ask(e2, provider=e1, now=now), "accept", now=now)["id"]
+    ids["req_withdraw"] = ask(e1, provider=e2, now=now)["id"]
+    closing = step(e2, ask(e1, provider=e2, now=now), "accept", now=now)
+    ids["req_close"] = step(e2, closing, "deliver", now=now)["id"]
+    return ids
 
 
 def email_of(name: str) -> str:

@@ -6,15 +6,24 @@ from sqlalchemy.exc import DatabaseError
 
 from ledger.db import db
 from ledger.models import APPEND_ONLY_TABLES
+from ledger.operations import Actor
 from ledger.sealing import seal_transfers
 from ledger.services import close_period, reverse_award
+from ledger.services.request_close import CloseAward, close_request
 from tests.factories import ADMIN_ACTOR, make_award, make_user
 from tests.figures import engine, write_figure
+from tests.requests.helpers import ask, step
 
 
 @pytest.fixture
 def history(engine_app, now):
     award = make_award(make_user(), [make_user()], now=now)
+    customer, provider = make_user(), make_user()
+    request = ask(customer, provider=provider, now=now)
+    step(provider, request, "accept", now=now)
+    step(provider, request, "deliver", now=now)
+    thanks = CloseAward(5, "Delivered exactly as asked.", "need")
+    close_request(request["id"], by=customer.id, award=thanks, now=now, actor=Actor(customer.id))
     reverse_award(award["id"], reason="test reversal", now=now, actor=ADMIN_ACTOR)
     close_period("2026-11", now=now, actor=ADMIN_ACTOR, force=True)
     seal_transfers(now=now, actor=ADMIN_ACTOR)

@@ -173,3 +173,15 @@ def test_a_giver_with_nothing_left_is_told_when_it_renews(as_user, org):
 
     give(org["ana"], [org["ben"], org["sam"]], points=50)
     assert "You have given all your points for 2026-11" in as_user("ana").html("/give")
+
+
+def test_the_giver_can_mark_an_award_proactive_and_it_is_kept(as_user, org):
+    browser = as_user("ana")
+    html = browser.html("/give")
+    assert 'name="proactive"' in html
+    form = {**award_form(org, "ben", kind="proactive", key=nonce(browser)), "proactive": "y"}
+    assert browser.post("/give", form).status_code == 302
+    plain = award_form(org, "sam", key=nonce(browser))
+    assert browser.post("/give", plain).status_code == 302
+    marks = {award["lines"][0]["recipient"]["id"]: award["proactive"] for award in recent_awards()}
+    assert marks == {org["ben"].id: True, org["sam"].id: False}

@@ -47,6 +47,8 @@ class GiveForm(NonceForm):
         ],
     )
 
+    proactive = BooleanField("They helped before I asked (no request behind it)")
+
     def validate_recipients(self, field) -> None:
         if len(field.data or []) > rules.MAX_RECIPIENTS:
             raise ValidationError(
@@ -60,6 +62,7 @@ class GiveForm(NonceForm):
             "points": self.points.data,
             "service_kind": self.service_kind.data,
             "message": self.message.data.strip(),
+            **({"proactive": True} if self.proactive.data else {}),
         }
 
 

@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
         notifications,
         people,
         recognition,
+        requests,
         slack_link,
         unsubscribe,
     )
@@ -44,7 +45,7 @@ def init_app(app: Flask) -> None:
 
     pages = (give, feed, people, leaderboard, settings, kinds, periods, admin_people, reversals,
              webhooks, audit, notifications, slack_link, unsubscribe, insights,
-             invitations, recognition, language, award_actions, sso)  # fmt: skip
+             invitations, recognition, language, award_actions, sso, requests)  # fmt: skip
     for blueprint in (admin_bp, *(module.bp for module in pages)):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(DIRECTION_LABELS=DIRECTION_LABELS, DIRECTION_HINTS=DIRECTION_HINTS)

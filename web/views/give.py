@@ -52,6 +52,7 @@ def _give(form: GiveForm):
         now=clock.utcnow(),
         actor=web_actor(),
         idempotency=key,
+        proactive=form.proactive.data,
     )
 
 

@@ -16,6 +16,7 @@ from ledger.queries.insights import (
     unrecognized,
 )
 from ledger.queries.insights.participation import participation
+from ledger.queries.insights.requests import request_insight
 from ledger.queries.insights.rows import (
     participation_rows,
     reciprocity_rows,
@@ -122,6 +123,13 @@ def participation_csv():
     group = request.args.get("group")
     group = group if group in ("teams", "departments", "trend") else "teams"
     return csv_response(*participation_rows(found, group), f"baton-participation-{group}.csv")
+
+
+@bp.get("/requests")
+@role_required("manager", "admin")
+def requests_page():
+    choice, found, error = _read(request_insight)
+    return _page("insights/requests.html", choice, error, found=found)
 
 
 def _read(insight, **options):
