@@ -1,8 +1,8 @@
 """Service requests (issue 17): the customer's order, its relay of events, the award lines a
 close gives, and the giver's proactive mark on awards without a request.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-29 08:50:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 import ledger.models.types
 from migrations.triggers import create_append_only, drop_append_only
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
