@@ -12,6 +12,7 @@ from ledger.errors import (
     SelfAward,
     ValidationFailed,
 )
+from ledger.i18n import N_, Phrase
 from ledger.text import text_problem, visible_length
 
 MIN_RECIPIENTS = 1
@@ -42,10 +43,12 @@ def check_award_shape(
     if request.giver_id in request.recipient_ids:
         raise SelfAward(index=request.recipient_ids.index(request.giver_id))
     if isinstance(request.points, bool) or not isinstance(request.points, int):
-        raise ValidationFailed("Points must be a whole number.", field="points")
+        raise ValidationFailed(N_("Points must be a whole number."), field="points")
     if not 1 <= request.points <= max_points:
         raise ValidationFailed(
-            f"Points per recipient must be between 1 and {max_points}.",
+            Phrase(
+                "Points per recipient must be between 1 and {max_points}.", max_points=max_points
+            ),
             field="points",
             maximum=max_points,
         )
@@ -56,13 +59,18 @@ def check_award_shape(
     # Invisible characters would let an empty-looking message pass the minimum.
     if visible_length(message) < MIN_MESSAGE or len(message) > MAX_MESSAGE:
         raise ValidationFailed(
-            f"Write a message of {MIN_MESSAGE} to {MAX_MESSAGE} characters "
-            f"({MIN_MESSAGE} of them visible) saying how they served you.",
+            Phrase(
+                "Write a message of {MIN_MESSAGE} to {MAX_MESSAGE} characters ({MIN_MESSAGE} of "
+                "them visible) saying how they served you.",
+                MIN_MESSAGE=MIN_MESSAGE,
+                MAX_MESSAGE=MAX_MESSAGE,
+            ),
             field="message",
         )
     if request.service_kind not in set(service_kinds):
         raise ValidationFailed(
-            f"Unknown service kind {request.service_kind!r}.", field="service_kind"
+            Phrase("Unknown service kind {service_kind}.", service_kind=repr(request.service_kind)),
+            field="service_kind",
         )
 
 
@@ -70,7 +78,12 @@ def check_recipient_count(count: int) -> None:
     """Refuse an award naming fewer or more people than an award may name."""
     if not MIN_RECIPIENTS <= count <= MAX_RECIPIENTS:
         raise ValidationFailed(
-            f"Name between {MIN_RECIPIENTS} and {MAX_RECIPIENTS} recipients; you named {count}.",
+            Phrase(
+                "Name between {MIN_RECIPIENTS} and {MAX_RECIPIENTS} recipients; you named {count}.",
+                MIN_RECIPIENTS=MIN_RECIPIENTS,
+                MAX_RECIPIENTS=MAX_RECIPIENTS,
+                count=count,
+            ),
             field="recipients",
         )
 
@@ -80,7 +93,8 @@ def check_named_once(recipient_ids: Sequence[int], names: Sequence[str]) -> None
     index = first_duplicate_index(recipient_ids)
     if index >= 0:
         raise DuplicateRecipient(
-            f"{names[index]} is named twice; name each recipient once.", index=index
+            Phrase("{value} is named twice; name each recipient once.", value=names[index]),
+            index=index,
         )
 
 
@@ -101,8 +115,12 @@ def award_cost(points: int, recipients: int) -> int:
 def check_pair_cap(already_given: int, points: int, cap: int | None, recipient_id: int) -> None:
     if cap is not None and already_given + points > cap:
         raise PairCapReached(
-            f"You may give one person at most {cap} points a period; "
-            f"you have given them {already_given}.",
+            Phrase(
+                "You may give one person at most {cap} points a period; you have given them "
+                "{already_given}.",
+                cap=cap,
+                already_given=already_given,
+            ),
             recipient=recipient_id,
             cap=cap,
             given=already_given,
@@ -138,13 +156,20 @@ def check_manager_eligible(name: str, kind: str, active: bool) -> None:
     """Refuse a manager who is a bot, a service account or deactivated: they lead no one."""
     if kind != "person":
         raise ManagerIneligible(
-            f"{name} is a {kind} account and cannot be anyone's manager; choose a person.",
+            Phrase(
+                "{name} is a {kind} account and cannot be anyone's manager; choose a person.",
+                name=name,
+                kind=kind,
+            ),
             field="manager_id",
             kind=kind,
         )
     if not active:
         raise ManagerIneligible(
-            f"{name} is deactivated and cannot be anyone's manager; choose an active person.",
+            Phrase(
+                "{name} is deactivated and cannot be anyone's manager; choose an active person.",
+                name=name,
+            ),
             field="manager_id",
             kind=kind,
         )

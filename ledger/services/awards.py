@@ -17,6 +17,7 @@ from ledger.errors import (
     RecipientInactive,
     UnknownRecipient,
 )
+from ledger.i18n import N_, Phrase
 from ledger.models import Award, AwardLine, Period, User
 from ledger.notifications import excerpt, notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
@@ -93,9 +94,13 @@ def _check_award(request: rules.AwardRequest, people: list[User], period: Period
     )
     for index, person in enumerate(people):
         if not person.can_receive:
-            raise RecipientInactive(f"{person.name} cannot receive points.", index=index)
+            raise RecipientInactive(
+                Phrase("{name} cannot receive points.", name=person.name), index=index
+            )
     if period.closed_at is not None:
-        raise PeriodClosed(f"Period {period.key} is closed; no more awards count in it.")
+        raise PeriodClosed(
+            Phrase("Period {key} is closed; no more awards count in it.", key=period.key)
+        )
 
 
 def _insert_award(ctx, request, giver: User, people: list[User], period: Period, actor) -> int:
@@ -172,9 +177,9 @@ def _notify_recipients(ctx, award_id: int, giver: User, people: list[User], requ
 def _resolve_giver(giver: int | str) -> User:
     user = _find_user(giver)
     if user is None:
-        raise UnknownRecipient("The giver is not in the directory.", field="giver")
+        raise UnknownRecipient(N_("The giver is not in the directory."), field="giver")
     if not user.active or user.kind != "person":
-        raise Forbidden("Only active people can give awards.")
+        raise Forbidden(N_("Only active people can give awards."))
     return user
 
 
@@ -197,7 +202,8 @@ def _resolve_recipients(recipients: Sequence[int | str]) -> list[User]:
     if len(people) < len(found):
         index = len(people)
         raise UnknownRecipient(
-            f"No one in the directory matches {recipients[index]!r}.", index=index
+            Phrase("No one in the directory matches {value}.", value=repr(recipients[index])),
+            index=index,
         )
     return people
 

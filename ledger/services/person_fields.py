@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ledger.db import db, upsert
 from ledger.errors import ValidationFailed
+from ledger.i18n import N_, Phrase
 from ledger.models import ROLES, Department, User
 from ledger.text import check_text
 
@@ -26,7 +27,7 @@ def ensure_department(name: str) -> int:
     clean = name.strip()
     check_text(clean, "department", min_visible=1)
     if not 1 <= len(clean) <= 120:
-        raise ValidationFailed("A department name has 1 to 120 characters.", field="department")
+        raise ValidationFailed(N_("A department name has 1 to 120 characters."), field="department")
     db.session.execute(upsert(Department, {"name": clean}, ["name"]))
     return db.session.scalar(select(Department.id).where(Department.name == clean))
 
@@ -34,24 +35,30 @@ def ensure_department(name: str) -> int:
 def check_name(name: str) -> str:
     """Refuse a name that is empty or longer than 200 characters."""
     if not 1 <= len(name) <= 200:
-        raise ValidationFailed("A name has 1 to 200 characters.", field="name")
+        raise ValidationFailed(N_("A name has 1 to 200 characters."), field="name")
     return name
 
 
 def check_email(address: str, as_given: object, other_than: int | None = None) -> str:
     """Refuse an address that is malformed or already someone else's."""
     if not EMAIL.match(address) or len(address) > 254:
-        raise ValidationFailed(f"{as_given!r} is not an email address.", field="email")
+        raise ValidationFailed(
+            Phrase("{as_given} is not an email address.", as_given=repr(as_given)), field="email"
+        )
     taken = select(User.id).where(User.email == address, User.id != other_than)
     if db.session.scalar(taken):
-        raise ValidationFailed(f"{address} is already in the directory.", field="email")
+        raise ValidationFailed(
+            Phrase("{address} is already in the directory.", address=address), field="email"
+        )
     return address
 
 
 def check_role(role: object) -> object:
     """Refuse a role Baton does not know."""
     if role not in ROLES:
-        raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
+        raise ValidationFailed(
+            Phrase("Role must be one of {choices}.", choices=", ".join(ROLES)), field="role"
+        )
     return role
 
 
@@ -60,5 +67,6 @@ def check_employee_number(number: str, other_than: int | None = None) -> None:
     taken = select(User.id).where(User.employee_number == number, User.id != other_than)
     if db.session.scalar(taken):
         raise ValidationFailed(
-            f"Employee number {number} belongs to someone else.", field="employee_number"
+            Phrase("Employee number {number} belongs to someone else.", number=number),
+            field="employee_number",
         )
