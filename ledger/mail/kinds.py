@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ledger import clock
 from ledger.db import db
 from ledger.delivery.secrets import MAIL_LINKS, unseal
+from ledger.i18n import in_language, translated
 from ledger.mail import INVITATION, PASSWORD_LINK
 from ledger.messages import reason_from, say
 from ledger.models import ServiceKind, User
@@ -68,7 +69,9 @@ def award_what(data: dict, person: User, payload: dict) -> Mail:
     language = person.language
     why = reason_from(data["message"], language)
     subject = say("award.subject", language, giver=giver, why=why, points=points)
-    values = {"giver": giver, "points": points, "kind_name": kind or data["service_kind"]}
+    with in_language(language):  # a built-in kind's name in the reader's language
+        kind_name = translated(kind) if kind else data["service_kind"]
+    values = {"giver": giver, "points": points, "kind_name": kind_name}
     return Mail("award", subject, "award_mail", {**values, "message": data["message"]})
 
 

@@ -19,7 +19,7 @@ def test_an_award_mail_comes_in_the_language_its_recipient_chose(smtp, people): 
     assert chinese["Subject"] == "Kwame 感谢了你（+10 积分）"  # no English "for ..." clause
     text = chinese.get_body(("plain",)).get_content()
     html = chinese.get_body(("html",)).get_content()
-    assert "Kwame 送给你 10 积分（Clean hand-off）。" in text and "对方的留言：" in text
+    assert "Kwame 送给你 10 积分（交接顺畅）。" in text and "对方的留言：" in text
     assert "Thanks for the clean hand-off" in text  # the giver's own words stay as written
     assert "停止接收这些邮件" in text and "你收到此邮件，是因为有人在 Baton 中给了你积分。" in text
     assert '<html lang="zh-Hans">' in html and "在 Baton 中查看" in html
