@@ -18,10 +18,12 @@ import ledger
 import ops
 import web
 from api.errors import http_error_response, ledger_error_response
+from api.scim import init_app as init_scim
+from api.scim.errors import from_http_error, from_ledger_error
 from ledger.config import load_config
 from ledger.db import discard_session, is_unavailable
 from ledger.errors import DatabaseUnavailable, LedgerError
-from ops.edge import is_api_request, limit_request_size
+from ops.edge import is_api_request, is_scim_request, limit_request_size
 from web.errors import html_error, html_ledger_error
 
 
@@ -46,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.after_request(_retry_after_only_on_refusals)
     ledger.init_app(app)
     api.init_app(app)
+    init_scim(app)
     web.init_app(app)
     integrations.init_app(app)
     _register_error_switch(app)
@@ -87,14 +90,19 @@ def _retry_after_only_on_refusals(response):
 
 
 def _register_error_switch(app: Flask) -> None:
-    """Answer errors under /api/ in the JSON shape and everywhere else as an HTML page."""
+    """Answer errors under /api/ in the JSON shape, under /scim/ in SCIM's, and everywhere
+    else as an HTML page."""
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if is_scim_request():
+            return from_http_error(error)
         return http_error_response(error) if is_api_request() else html_error(error)
 
     @app.errorhandler(LedgerError)
     def ledger_error(error: LedgerError):
+        if is_scim_request():
+            return from_ledger_error(error)
         return ledger_error_response(error) if is_api_request() else html_ledger_error(error)
 
     @app.errorhandler(DBAPIError)
@@ -107,11 +115,15 @@ def _register_error_switch(app: Flask) -> None:
                            getattr(error, "orig", error))  # fmt: skip
         discard_session()
         busy = DatabaseUnavailable()
+        if is_scim_request():
+            return from_ledger_error(busy)
         return ledger_error_response(busy) if is_api_request() else html_ledger_error(busy)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError):
         app.logger.error("Unhandled error on %s %s", request.method, request.path)
+        if is_scim_request():
+            return from_http_error(error)
         return http_error_response(error) if is_api_request() else html_error(error)
 
 

@@ -16,6 +16,7 @@ from api.parsing import Blueprint
 from api.results import documents_errors, found_first, operation_response
 from api.schemas import ID_PATH
 from api.schemas.awards import (
+    AddOnCreateSchema,
     AwardCreateSchema,
     AwardListSchema,
     AwardQuerySchema,
@@ -24,12 +25,11 @@ from api.schemas.awards import (
     ReversalSchema,
 )
 from ledger.clock import utcnow
-from ledger.errors import NotFound
+from ledger.errors import NotFound, NotTheGiver
 from ledger.i18n import N_
 from ledger.queries.feed import AwardFilter, award_by_id, award_feed, feed_bounds
 from ledger.queries.people import user_by_email, user_by_id
-from ledger.services.awards import award_points
-from ledger.services.reversals import reverse_award
+from ledger.services import add_to_award, award_points, reverse_award, withdraw_award
 
 bp = Blueprint("Awards", __name__, description="Give, read and reverse awards")
 
@@ -132,6 +132,64 @@ class AwardReversal(MethodView):
             idempotency=idempotency_key(body),
         )
         return operation_response(result, 201)
+
+
+@bp.route(f"/awards/<{ID_PATH}:award_id>/add-ons")
+class AwardAddOns(MethodView):
+    @requires("award")
+    @idempotent
+    @award_rate_limit
+    @found_first(lambda award_id: _award(award_id))
+    @bp.arguments(AddOnCreateSchema, example=examples.ADD_ON_REQUEST)
+    @bp.response(201, AwardSchema, description="The add-on: an award of its own, linked.")
+    @bp.doc(operationId="addToAward", responses={201: {"links": AWARD_LINKS}})
+    @documents_errors(bp, 400, 401, 403, 404, 409, 413, 422, 429, 503)
+    def post(self, body, award_id):
+        """Add points to someone else's award ("+5, me too").
+
+        Each of its recipients gets `points` from your own allowance, as a linked award under
+        an award's rules: refusals include `add_on_to_own_award`, `self_award` (you are a
+        recipient), `add_on_to_add_on`, `already_reversed`, `recipient_inactive`,
+        `insufficient_allowance` and `pair_cap_reached`.
+        """
+        result = add_to_award(
+            award_id,
+            giver=principal().user.id,
+            points=body["points"],
+            message=body["message"],
+            now=utcnow(),
+            actor=principal().actor(),
+            idempotency=idempotency_key(body),
+        )
+        location = url_for("Awards.Award", award_id=result.document["id"])
+        return operation_response(result, 201, Location=location)
+
+
+@bp.route(f"/awards/<{ID_PATH}:award_id>/withdrawal")
+class AwardWithdrawal(MethodView):
+    @requires("award")
+    @idempotent
+    @found_first(lambda award_id: _own_award(award_id))
+    @bp.response(201, ReversalSchema, description='The reversal, reason "withdrawn by the giver".')
+    @bp.doc(operationId="withdrawAward")
+    @documents_errors(bp, 400, 401, 403, 404, 409, 422, 503)
+    def post(self, award_id):
+        """Withdraw your own award in its first 10 minutes.
+
+        A reversal with the reason "withdrawn by the giver". Refused later
+        (`withdrawal_window_passed`), once a bonus run paid it (`already_converted`) or others
+        added to it (`already_added_to`): then only an admin reverses it. Someone else's
+        award: 403 `not_the_giver`.
+        """
+        result = withdraw_award(
+            award_id, now=utcnow(), actor=principal().actor(), idempotency=idempotency_key({})
+        )
+        return operation_response(result, 201)
+
+
+def _own_award(award_id: int) -> None:
+    if _award(award_id)["giver"]["id"] != principal().user.id:
+        raise NotTheGiver()
 
 
 def _award(award_id: int) -> dict:

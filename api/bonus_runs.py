@@ -15,11 +15,8 @@ from api.csv_export import CSV_DOC, csv_requested, csv_response
 from api.parsing import Blueprint
 from api.results import documents_errors, found_first, operation_response
 from api.schemas import ID_PATH
+from api.schemas.bonus_run_docs import ETAG, IF_MATCH, RUN_EXAMPLE, RUN_LINKS
 from api.schemas.bonus_runs import (
-    ETAG,
-    IF_MATCH,
-    RUN_EXAMPLE,
-    RUN_LINKS,
     BonusRunCommitSchema,
     BonusRunCreateSchema,
     BonusRunListSchema,

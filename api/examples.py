@@ -29,6 +29,21 @@ AWARD = {
     "period": "2026-11",
     "created_at": "2026-11-16T12:00:00.000000+00:00",
     "reversed": False,
+    "reversal_reason": None,
+    "via": None,
+    "add_on_to": None,
+    "add_ons": [
+        {
+            "id": 4712,
+            "giver": {"id": 41, "name": "Ken Thompson", "email": "ken@example.com"},
+            "points": 5,
+            "points_total": 10,
+            "message": "Me too: the runbook saved my night.",
+            "created_at": "2026-11-16T12:30:00.000000+00:00",
+            "reversed": False,
+        }
+    ],
+    "points_with_add_ons": 30,
 }
 LEADERBOARD = {
     "items": [
@@ -39,5 +54,6 @@ LEADERBOARD = {
     "since": "2026-11-01T00:00:00.000000+00:00",
     "until": "2026-12-01T00:00:00.000000+00:00",
 }
+ADD_ON_REQUEST = {"points": 5, "message": "Me too: the runbook saved my night."}
 REVERSAL_REQUEST = {"reason": "Given by mistake to the wrong Sam."}
 TOP_UP_REQUEST = {"user": "ada@example.com", "points": 50, "reason": "Onboarding week mentor."}

@@ -8,22 +8,15 @@ from collections.abc import Callable
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 
-EXTENSION = "baton_award_limiter"
+from ops.edge import app_limiter
+
+EXTENSION = "baton_awards_limiter"  # made by ops.edge.app_limiter
 
 
 def init_app(app: Flask) -> None:
     """Create this app's award limiter on the configured storage (passed explicitly)."""
     app.config.setdefault("BATON_AWARD_RATE_LIMIT", "120 per minute")
-    limiter = Limiter(
-        key_func=_principal_key,
-        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
-        default_limits=[],
-        headers_enabled=True,
-        # Deployments sharing one Redis keep apart by BATON_RATELIMIT_KEY_PREFIX.
-        key_prefix=f"{app.config.get('BATON_RATELIMIT_KEY_PREFIX', 'baton')}-awards",
-    )
-    limiter.init_app(app)
-    app.extensions[EXTENSION] = limiter
+    app_limiter(app, "awards", _principal_key)
 
 
 def award_rate_limit(view: Callable) -> Callable:

@@ -14,7 +14,8 @@ ERROR_DESCRIPTIONS = {
     "`\\ud800`, NaN, a number of more than 4,300 digits, nesting deeper than 64 levels) or "
     "a missing `Idempotency-Key` (`bad_request`, `idempotency_key_missing`).",
     401: "Missing or invalid credentials (`unauthenticated`, `token_required`).",
-    403: "The token lacks the scope or role (`forbidden`, `scope_missing`).",
+    403: "The token lacks the scope or role (`forbidden`, `scope_missing`), or the operation "
+    "is the giver's own (`not_the_giver`).",
     404: "No such object within your reach (`not_found`).",
     409: "A conflict with the ledger's state (`already_reversed`, `period_closed`, "
     "`idempotency_in_flight`, ...).",

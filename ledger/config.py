@@ -66,6 +66,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config.update(test_config)
     _apply_profile(app)
     _check_timezone(app)
+    _check_single_sign_on(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         path = Path(app.instance_path) / "baton.sqlite3"
@@ -147,6 +148,14 @@ def _development_secret(instance: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def _check_single_sign_on(app: Flask) -> None:
+    from ledger.sso.settings import oidc_problems
+
+    problems = oidc_problems(app.config, production=is_production(app))
+    if problems:
+        raise ConfigurationError(" ".join(problems))
 
 
 def _check_timezone(app: Flask) -> None:

@@ -54,6 +54,10 @@ class ValidationFailed(LedgerError):
     default_message = N_("The request is not valid.")
 
 
+class Taken(ValidationFailed):
+    """A value that must be unique (an email, an employee number) belongs to someone else."""
+
+
 class NotFound(LedgerError):
     code = "not_found"
     default_message = N_("No such object.")
@@ -144,6 +148,31 @@ class CannotChangeSelf(LedgerError):
     default_message = N_("You cannot deactivate or demote yourself or the last admin.")
 
 
+class NotTheGiver(Forbidden):
+    code = "not_the_giver"
+    default_message = "Only the award's giver may withdraw it; an admin may reverse it."
+
+
+class WithdrawalWindowPassed(LedgerError):
+    code = "withdrawal_window_passed"
+    default_message = "An award can be withdrawn only in its first minutes; ask an admin."
+
+
+class AlreadyAddedTo(LedgerError):
+    code = "already_added_to"
+    default_message = "Others have added points to this award; ask an admin to reverse it."
+
+
+class AddOnToOwnAward(LedgerError):
+    code = "add_on_to_own_award"
+    default_message = "You gave this award; give a new one to add more."
+
+
+class AddOnToAddOn(LedgerError):
+    code = "add_on_to_add_on"
+    default_message = "This is an add-on; add to the award it adds to."
+
+
 class IdempotencyKeyReused(LedgerError):
     code = "idempotency_key_reused"
     default_message = N_("This idempotency key was already used for a different request.")
@@ -175,10 +204,14 @@ HTTP_STATUS: dict[str, int] = {
     "token_required": 401,
     "forbidden": 403,
     "scope_missing": 403,
+    "sso_refused": 403,
+    "not_the_giver": 403,
     "not_found": 404,
     "method_not_allowed": 405,
     "already_reversed": 409,
     "already_converted": 409,
+    "already_added_to": 409,
+    "withdrawal_window_passed": 409,
     "already_committed": 409,
     "already_paid": 409,
     "already_voided": 409,
@@ -198,6 +231,8 @@ HTTP_STATUS: dict[str, int] = {
     "duplicate_recipient": 422,
     "pair_cap_reached": 422,
     "empty_run": 422,
+    "add_on_to_own_award": 422,
+    "add_on_to_add_on": 422,
     "idempotency_key_reused": 422,
     "cannot_change_self": 422,
     "manager_ineligible": 422,

@@ -27,7 +27,7 @@ from ledger.mail import password_link_event, send_invitation
 from ledger.models import PasswordLink, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.outbox import append
-from ledger.sessions import store_password
+from ledger.sessions import revoke_open_links, store_password
 
 LIFETIMES = {"invitation": timedelta(days=3), "reset": timedelta(hours=1)}
 MAX_INVITATIONS = 5000  # one operation; a bigger company invites in batches
@@ -160,16 +160,7 @@ def set_password_by_link(raw: str, new: str, *, now: datetime, actor: Actor) -> 
 def _new_link(user_id: int, purpose: str, now: datetime, actor: Actor) -> str:
     raw = secrets.token_urlsafe(32)
     # A later link replaces every earlier one of the person, whatever its purpose.
-    db.session.execute(
-        update(PasswordLink)
-        .where(
-            PasswordLink.user_id == user_id,
-            PasswordLink.used_at.is_(None),
-            PasswordLink.revoked_at.is_(None),
-        )
-        .values(revoked_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    revoke_open_links(user_id, now)
     db.session.execute(
         insert(PasswordLink).values(
             user_id=user_id,

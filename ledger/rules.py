@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from ledger.errors import (
+    AddOnToAddOn,
+    AddOnToOwnAward,
     DuplicateRecipient,
     ManagerIneligible,
+    NotTheGiver,
     PairCapReached,
     SelfAward,
     ValidationFailed,
+    WithdrawalWindowPassed,
 )
 from ledger.i18n import N_, Phrase
 from ledger.text import text_problem, visible_length
@@ -22,6 +27,9 @@ MAX_MESSAGE = 1000
 # The one bound on points per recipient: the API and web forms refuse more, and an admin may
 # set a period's own maximum (50 by default) up to it.
 MAX_POINTS_PER_RECIPIENT = 1_000_000
+# How long a giver may withdraw their own award; after it only an admin reverses.
+WITHDRAWAL_WINDOW = timedelta(minutes=10)
+WITHDRAWN_REASON = "withdrawn by the giver"
 # How a recipient served the giver, as direction() names it.
 DIRECTIONS = ("up", "down", "lateral")
 
@@ -42,16 +50,7 @@ def check_award_shape(
     check_recipient_count(len(request.recipient_ids))
     if request.giver_id in request.recipient_ids:
         raise SelfAward(index=request.recipient_ids.index(request.giver_id))
-    if isinstance(request.points, bool) or not isinstance(request.points, int):
-        raise ValidationFailed(N_("Points must be a whole number."), field="points")
-    if not 1 <= request.points <= max_points:
-        raise ValidationFailed(
-            Phrase(
-                "Points per recipient must be between 1 and {max_points}.", max_points=max_points
-            ),
-            field="points",
-            maximum=max_points,
-        )
+    check_points(request.points, max_points)
     message = request.message.strip()
     problem = text_problem(message, multiline=True)
     if problem is not None:
@@ -72,6 +71,84 @@ def check_award_shape(
             Phrase("Unknown service kind {service_kind}.", service_kind=repr(request.service_kind)),
             field="service_kind",
         )
+
+
+def check_points(points: int, max_points: int) -> None:
+    """Refuse points per recipient that are not a whole number from 1 to the maximum."""
+    if isinstance(points, bool) or not isinstance(points, int):
+        raise ValidationFailed(N_("Points must be a whole number."), field="points")
+    if not 1 <= points <= max_points:
+        raise ValidationFailed(
+            Phrase(
+                "Points per recipient must be between 1 and {max_points}.", max_points=max_points
+            ),
+            field="points",
+            maximum=max_points,
+        )
+
+
+def check_add_on(
+    adder_id: int,
+    award_giver_id: int,
+    recipient_ids: Sequence[int],
+    *,
+    adds_to_another: bool,
+    points: int,
+    max_points: int,
+    message: str,
+) -> None:
+    """Refuse an add-on ("+5, me too") that breaks a rule: an award's own rules, and whose."""
+    if adds_to_another:
+        raise AddOnToAddOn()
+    if adder_id == award_giver_id:
+        raise AddOnToOwnAward()
+    if adder_id in recipient_ids:
+        raise SelfAward(index=list(recipient_ids).index(adder_id))
+    check_points(points, max_points)
+    # The message is optional ("me too" says enough); when given, it is text like any other.
+    problem = text_problem(message.strip(), multiline=True)
+    if problem is not None or len(message.strip()) > MAX_MESSAGE:
+        raise ValidationFailed(
+            problem or f"Keep the message under {MAX_MESSAGE} characters.", field="message"
+        )
+
+
+def check_withdrawal(giver_id: int, asker_id: int | None, given_at: datetime, now: datetime):
+    """Refuse a withdrawal by anyone but the giver, or after the award's first minutes."""
+    if asker_id != giver_id:
+        raise NotTheGiver()
+    if now - given_at > WITHDRAWAL_WINDOW:
+        minutes = int(WITHDRAWAL_WINDOW.total_seconds() // 60)
+        raise WithdrawalWindowPassed(
+            Phrase(
+                "An award can be withdrawn only in its first {minutes} minutes; ask an admin to "
+                "reverse it.",
+                minutes=minutes,
+            )
+        )
+
+
+def may_add_on(viewer_id: int, award: dict) -> bool:
+    """Say whether a page offers `viewer_id` an add-on to an award document."""
+    recipients = {line["recipient"]["id"] for line in award["lines"]}
+    return not (
+        award["reversed"]
+        or award["add_on_to"] is not None
+        or viewer_id == award["giver"]["id"]
+        or viewer_id in recipients
+    )
+
+
+def may_withdraw(viewer_id: int, award: dict, now: datetime) -> bool:
+    """Say whether a page offers `viewer_id` to withdraw an award document (conversion aside:
+    a bonus run in the first minutes is rare, and the service refuses it by name)."""
+    given_at = datetime.fromisoformat(award["created_at"])
+    return (
+        viewer_id == award["giver"]["id"]
+        and not award["reversed"]
+        and not any(not add_on["reversed"] for add_on in award["add_ons"])
+        and now - given_at <= WITHDRAWAL_WINDOW
+    )
 
 
 def check_recipient_count(count: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -26,10 +27,21 @@ def check_credentials(email: str, password: str) -> User | None:
     return user if refusal is None else None
 
 
-def sign_in(email: str, password: str, *, now: datetime, actor: Actor, remember: bool = False):
+def sign_in(
+    email: str,
+    password: str,
+    *,
+    now: datetime,
+    actor: Actor,
+    remember: bool = False,
+    allowed: Callable[[str, str], bool] | None = None,
+):
     """Check a password sign-in and audit it either way (the attempted email, never the
-    password); return the person, or None."""
+    password); return the person, or None. `allowed(email, role)` may narrow who may use a
+    password at all (single sign-on only, but for the break-glass admins)."""
     user, refusal = _check(email, password)
+    if refusal is None and allowed is not None and not allowed(user.email, user.role):
+        refusal = "sso_only"
     if refusal is None:
         signed_in(user.id, "password", now=now, actor=actor, remember=remember)
         return user
@@ -139,6 +151,11 @@ def store_password(user_id: int, new: str, now: datetime) -> None:
         .values(password_hash=hash_password(new), session_version=User.session_version + 1)
         .execution_options(synchronize_session=False)
     )
+    revoke_open_links(user_id, now)
+
+
+def revoke_open_links(user_id: int, now: datetime) -> None:
+    """End every open invitation or reset link of a person, inside the caller's transaction."""
     db.session.execute(
         update(PasswordLink)
         .where(

@@ -1,17 +1,25 @@
-"""What every adapter asks of a request at the edge: is it for the API, how large may it be."""
+"""What every adapter asks of a request at the edge: is it for the API, how large may it be, how
+often may it come (each adapter's rate limiter)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, current_app, request
+from flask import Flask, abort, current_app, request
+from flask_limiter import Limiter
 
 API_PREFIX = "/api/"
+SCIM_PREFIX = "/scim/"
 
 
 def is_api_request() -> bool:
     """Tell whether the request is for the REST API (JSON answers) rather than a page."""
     return request.path.startswith(API_PREFIX)
+
+
+def is_scim_request() -> bool:
+    """Tell whether the request is for SCIM provisioning (SCIM's JSON errors, no session)."""
+    return request.path.startswith(SCIM_PREFIX)
 
 
 def large_upload(view: Callable) -> Callable:
@@ -37,3 +45,22 @@ def _marked_large(endpoint: str | None) -> bool:
     view = current_app.view_functions.get(endpoint) if endpoint else None
     view_class = getattr(view, "view_class", None)
     return bool(getattr(view, "large_upload", False) or getattr(view_class, "large_upload", False))
+
+
+def app_limiter(app: Flask, name: str, key_func: Callable[[], str]) -> Limiter:
+    """Create, attach and register one adapter's rate limiter on the configured storage.
+
+    Each app gets its own limiter, so that test apps never share counters or settings, and
+    its keys carry BATON_RATELIMIT_KEY_PREFIX, so that deployments (and test processes)
+    sharing one Redis keep apart. The limiter is `app.extensions["baton_<name>_limiter"]`.
+    """
+    limiter = Limiter(
+        key_func=key_func,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        default_limits=[],
+        headers_enabled=True,
+        key_prefix=f"{app.config.get('BATON_RATELIMIT_KEY_PREFIX', 'baton')}-{name}",
+    )
+    limiter.init_app(app)
+    app.extensions[f"baton_{name}_limiter"] = limiter
+    return limiter

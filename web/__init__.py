@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from ledger.i18n import N_
 from ledger.sessions import load_session_user
-from ops.edge import is_api_request
+from ops.edge import is_api_request, is_scim_request
 from ops.views import PUBLIC_ENDPOINTS as OPS_ENDPOINTS
 from web.text import refuse_unreadable_query
 
@@ -29,6 +29,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.login",
         "auth.forgot_password",
         "auth.set_password",
+        "sso.start",
+        "sso.callback",
         "static",
         *OPS_ENDPOINTS,
         *SELF_AUTHENTICATED,
@@ -38,8 +40,8 @@ PUBLIC_ENDPOINTS = frozenset(
 
 def init_app(app: Flask) -> None:
     """Wire sessions, CSRF, security headers and the web blueprints."""
-    from web import i18n, limits, scopes, views
-    from web.views import auth, bonus, pages, tokens
+    from web import i18n, limits, oidc, scopes, views
+    from web.views import auth, bonus, pages, sso, tokens
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     i18n.init_app(app)
@@ -56,6 +58,8 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.context_processor(lambda: {"csp_nonce": _csp_nonce})
     app.register_blueprint(auth.bp)
+    oidc.init_app(app)
+    app.register_blueprint(sso.bp)
     app.register_blueprint(tokens.bp)
     limits.init_app(app)
     app.register_blueprint(pages.bp)
@@ -65,8 +69,8 @@ def init_app(app: Flask) -> None:
 
 
 def _require_login():
-    if is_api_request() or request.endpoint is None:
-        return None  # the API guards itself; unknown URLs get the 404 page
+    if is_api_request() or is_scim_request() or request.endpoint is None:
+        return None  # the API and SCIM guard themselves; unknown URLs get the 404 page
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -74,7 +78,7 @@ def _require_login():
 
 def _protect_forms() -> None:
     # The API refuses cookie-only writes itself; bearer requests carry no ambient credential.
-    if request.method in {"GET", "HEAD", "OPTIONS"} or is_api_request():
+    if request.method in {"GET", "HEAD", "OPTIONS"} or is_api_request() or is_scim_request():
         return
     if request.endpoint not in SELF_AUTHENTICATED:
         csrf.protect()

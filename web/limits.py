@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-EXTENSION = "baton_web_limiter"
+from ops.edge import app_limiter
 
 
 def init_app(app: Flask) -> None:
     """Create this app's web limiter and wrap the login and password-reset views in their limits."""
-    # Each app gets its own limiter so that test apps never share counters or settings.
-    limiter = Limiter(
-        key_func=get_remote_address,
-        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
-        default_limits=[],
-        headers_enabled=True,
-        # As the API's limiter: deployments (and test processes) sharing one Redis keep apart.
-        key_prefix=f"{app.config.get('BATON_RATELIMIT_KEY_PREFIX', 'baton')}-web",
-    )
-    limiter.init_app(app)
-    app.extensions[EXTENSION] = limiter
+    limiter = app_limiter(app, "web", get_remote_address)
     # Only failed attempts count, so people who log in successfully are never locked out.
     failed = dict(methods=["POST"], deduct_when=lambda response: response.status_code == 401)
     view = app.view_functions["auth.login"]

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from ledger.i18n import translated
 from ledger.text import text_problem
-from ops.edge import is_api_request
+from ops.edge import is_api_request, is_scim_request
 
 # Query parameters whose page shows the problem beside its own search box (see search_text).
 SEARCH_PARAMETERS = frozenset({"q"})
@@ -59,8 +59,8 @@ def search_text(name: str = "q") -> tuple[str, str | None]:
 
 def refuse_unreadable_query():
     """Answer 400 for a query-string value that breaks the text rule (search boxes aside)."""
-    if is_api_request():
-        return None  # the API's schemas name the parameter in its JSON error
+    if is_api_request() or is_scim_request():
+        return None  # the API's schemas (SCIM's filter check) name the parameter in JSON
     for name, value in request.args.items(multi=True):
         problem = None if name in SEARCH_PARAMETERS else text_problem(value)
         if problem is None and text_problem(name) is not None:

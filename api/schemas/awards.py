@@ -73,6 +73,16 @@ class AwardLineSchema(ma.Schema):
     cross_department = fields.Boolean(required=True)
 
 
+class AddOnSchema(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "The add-on's own award id."})
+    giver = fields.Nested(UserRefSchema, required=True)
+    points = fields.Integer(required=True, metadata={"description": "Points to each recipient."})
+    points_total = fields.Integer(required=True)
+    message = fields.String(required=True, metadata={"description": "Empty when none was given."})
+    created_at = UtcDateTime(required=True)
+    reversed = fields.Boolean(required=True)
+
+
 class AwardSchema(ma.Schema):
     id = fields.Integer(required=True)
     giver = fields.Nested(UserRefSchema, required=True)
@@ -83,6 +93,34 @@ class AwardSchema(ma.Schema):
     period = fields.String(required=True, metadata={"description": "YYYY-MM or YYYY-Qn."})
     created_at = UtcDateTime(required=True)
     reversed = fields.Boolean(required=True)
+    reversal_reason = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Why the award was reversed (null while it stands)."},
+    )
+    via = fields.Nested(
+        UserRefSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The service account (a chat bot, an integration) that gave the "
+            "award on the giver's behalf; null when the giver gave it themselves."
+        },
+    )
+    add_on_to = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The award this one adds to, if it is an add-on."},
+    )
+    add_ons = fields.List(
+        fields.Nested(AddOnSchema),
+        required=True,
+        metadata={"description": "What others added to this award, oldest first."},
+    )
+    points_with_add_ons = fields.Integer(
+        required=True,
+        metadata={"description": "points_total plus the add-ons that are not reversed."},
+    )
 
 
 class AwardListSchema(ma.Schema):
@@ -108,6 +146,25 @@ class ReversalCreateSchema(StrictSchema):
     clawback = fields.Boolean(
         load_default=False,
         metadata={"description": "Record a clawback instead when lines are already paid."},
+    )
+
+
+class AddOnCreateSchema(StrictSchema):
+    points = fields.Integer(
+        strict=True,
+        required=True,
+        validate=validate.Range(1, MAX_POINTS_PER_RECIPIENT),
+        metadata={
+            "description": "Points to each of the award's recipients, paid from your allowance; "
+            "at most the period's maximum."
+        },
+    )
+    message = Text(
+        MAX_MESSAGE,
+        minimum=0,
+        multiline=True,
+        load_default="",
+        metadata={"description": f'Optional, up to {MAX_MESSAGE} characters ("Me too!").'},
     )
 
 

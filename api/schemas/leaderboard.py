@@ -58,7 +58,13 @@ class ByDirectionSchema(ma.Schema):
 
 
 class LeaderboardRowSchema(ma.Schema):
-    rank = fields.Integer(required=True)
+    rank = fields.Integer(
+        required=True,
+        metadata={
+            "description": 'Competition ranking ("1224"): people equal on the ranked metric '
+            "share a rank; the other metrics, then the name, only order them within it."
+        },
+    )
     user = fields.Nested(UserRefSchema, required=True)
     points = fields.Integer(required=True)
     awards = fields.Integer(required=True)

@@ -128,6 +128,18 @@ def deactivate_user_command(email) -> None:
     click.echo(f"Deactivated {result.document['email']}; their sessions and tokens have ended.")
 
 
+@click.command("unlink-sso")
+@click.argument("email")
+@domain_errors
+def unlink_sso_command(email) -> None:
+    """Forget EMAIL's single sign-on subject: their next sign-in links by verified email."""
+    from ledger.sso.oidc import unlink_oidc_subject
+
+    result = unlink_oidc_subject(person(email).id, now=utcnow(), actor=CLI_ACTOR)
+    state = "unlinked" if result["unlinked"] else "was not linked"
+    click.echo(f"{result['email']} {state}; their next single sign-on links them again.")
+
+
 @click.command("reverse-award")
 @click.argument("award_id", type=click.IntRange(1, 2**31 - 1))
 @click.option("--reason", required=True, help="Why; kept in the audit trail.")
@@ -149,5 +161,6 @@ people_commands = [
     set_password_command,
     create_token_command,
     deactivate_user_command,
+    unlink_sso_command,
     reverse_award_command,
 ]

@@ -28,6 +28,7 @@ class Award(db.Model):
         CheckConstraint("points_per_recipient > 0", name="points_positive"),
         Index("ix_awards_created_at", "created_at"),
         Index("ix_awards_giver_id", "giver_id", "period_id"),
+        Index("ix_awards_add_on_to_id", "add_on_to_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +42,8 @@ class Award(db.Model):
     points_per_recipient: Mapped[int]
     points_total: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The award this one adds to ("+5, me too"): same recipients and kind, its own giver.
+    add_on_to_id: Mapped[int | None] = mapped_column(ForeignKey("awards.id"))
 
     lines: Mapped[list[AwardLine]] = relationship(back_populates="award", order_by="AwardLine.id")
 

@@ -32,6 +32,7 @@ class User(db.Model):
         Index("ix_users_department_id", "department_id"),
         Index("uq_users_slack_user_id", "slack_user_id", unique=True),
         Index("uq_users_oidc_subject", "oidc_subject", unique=True),
+        Index("ix_users_scim_external_id", "scim_external_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +59,9 @@ class User(db.Model):
     oidc_subject: Mapped[str | None] = mapped_column(String(255))
     # The language they chose for pages and mail; None: follow their browser (Accept-Language).
     language: Mapped[str | None] = mapped_column(String(16))
+    # SCIM: the identity provider's id for them, and when it deleted them (they stay, inactive).
+    scim_external_id: Mapped[str | None] = mapped_column(String(255))
+    scim_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     department: Mapped[Department | None] = relationship(lazy="joined")
     manager: Mapped[User | None] = relationship(remote_side=[id], lazy="select")

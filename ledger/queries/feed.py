@@ -6,29 +6,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, or_, select, tuple_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from ledger import calendar, settings
 from ledger.db import db
-from ledger.documents import award_document
+from ledger.documents import add_on_document, award_document
 from ledger.models import Award, AwardLine, Period, Reversal, User
 from ledger.rules import DIRECTIONS
 
 FEED_PAGE = 20
 
 
-def award_documents(awards: list[Award], *, for_cards: bool = False) -> list[dict]:
-    """Turn award rows into documents with two extra queries in all, not per award.
-
-    `for_cards` adds what the pages show beside an award and the API's document leaves out:
-    the reversal's reason and the service account that gave it on the giver's behalf.
-    """
+def award_documents(awards: list[Award]) -> list[dict]:
+    """Turn award rows into documents with four extra queries in all, not per award."""
     if not awards:
         return []
+    add_ons = _add_ons_of([a.id for a in awards])
     people_ids = (
         {a.giver_id for a in awards}
         | {a.actor_id for a in awards}
         | {line.recipient_id for a in awards for line in a.lines}
+        | {a.giver_id for group in add_ons.values() for a in group}
     )
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(people_ids)))}
     periods = dict(
@@ -36,14 +34,13 @@ def award_documents(awards: list[Award], *, for_cards: bool = False) -> list[dic
             select(Period.id, Period.key).where(Period.id.in_({a.period_id for a in awards}))
         ).all()
     )
+    every_id = [a.id for a in awards] + [a.id for group in add_ons.values() for a in group]
     reasons = dict(
         db.session.execute(
-            select(Reversal.award_id, Reversal.reason).where(
-                Reversal.award_id.in_([a.id for a in awards])
-            )
+            select(Reversal.award_id, Reversal.reason).where(Reversal.award_id.in_(every_id))
         ).all()
     )
-    documents = [
+    return [
         award_document(
             award_id=award.id,
             giver=people[award.giver_id],
@@ -56,16 +53,35 @@ def award_documents(awards: list[Award], *, for_cards: bool = False) -> list[dic
             period=periods[award.period_id],
             created_at=award.created_at,
             reversed_=award.id in reasons,
+            reversal_reason=reasons.get(award.id),
+            via=people[award.actor_id] if award.actor_id != award.giver_id else None,
+            add_on_to=award.add_on_to_id,
+            add_ons=[
+                add_on_document(
+                    award_id=add_on.id,
+                    giver=people[add_on.giver_id],
+                    points=add_on.points_per_recipient,
+                    points_total=add_on.points_total,
+                    message=add_on.message,
+                    created_at=add_on.created_at,
+                    reversed_=add_on.id in reasons,
+                )
+                for add_on in add_ons.get(award.id, [])
+            ],
         )
         for award in awards
     ]
-    if not for_cards:
-        return documents
-    for award, document in zip(awards, documents, strict=True):
-        document["reversal_reason"] = reasons.get(award.id)
-        via = people[award.actor_id] if award.actor_id != award.giver_id else None
-        document["via"] = via.reference() if via is not None else None
-    return documents
+
+
+def _add_ons_of(award_ids: list[int]) -> dict[int, list[Award]]:
+    """Return the add-ons of each award, oldest first."""
+    found: dict[int, list[Award]] = {}
+    rows = db.session.scalars(
+        select(Award).where(Award.add_on_to_id.in_(award_ids)).order_by(Award.created_at, Award.id)
+    )
+    for add_on in rows:
+        found.setdefault(add_on.add_on_to_id, []).append(add_on)
+    return found
 
 
 def recent_awards(*, limit: int = 20, before: datetime | None = None) -> list[dict]:
@@ -180,11 +196,18 @@ def feed_page(
     before: int | None = None,
     limit: int = FEED_PAGE,
 ) -> tuple[list[dict], int | None]:
-    """Return a page of awards, newest first, and the award id to continue before."""
-    query = select(Award).options(selectinload(Award.lines))
+    """Return a page of awards, newest first, and the award id to continue before.
+
+    Add-ons show inside the award they add to, so the page lists only the awards themselves.
+    """
+    query = select(Award).options(selectinload(Award.lines)).where(Award.add_on_to_id.is_(None))
     if person_id is not None:
         received = select(AwardLine.award_id).where(AwardLine.recipient_id == person_id)
-        query = query.where(or_(Award.giver_id == person_id, Award.id.in_(received)))
+        add_on = aliased(Award)
+        added = select(add_on.add_on_to_id).where(add_on.giver_id == person_id)
+        query = query.where(
+            or_(Award.giver_id == person_id, Award.id.in_(received), Award.id.in_(added))
+        )
     if department_id is not None:
         members = select(User.id).where(User.department_id == department_id)
         received = select(AwardLine.award_id).where(AwardLine.recipient_id.in_(members))
@@ -202,4 +225,4 @@ def feed_page(
     awards = list(db.session.scalars(query))
     more = awards[limit:]
     awards = awards[:limit]
-    return award_documents(awards, for_cards=True), (awards[-1].id if more else None)
+    return award_documents(awards), (awards[-1].id if more else None)

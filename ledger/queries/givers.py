@@ -12,10 +12,10 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from ledger.db import db
 from ledger.models import AwardLine, Reversal, User
 from ledger.queries.leaderboard import Window
 from ledger.queries.people import employee_numbers
+from ledger.queries.ranking import ranked_page
 from ledger.queries.scopes import ranking_scope, window_for
 
 
@@ -46,20 +46,10 @@ def givers(
     )
     if members is not None:
         totals = totals.where(line.giver_id.in_(sorted(members)))
-    totals = totals.subquery("totals")
-    by_name = User.name
-    if db.engine.dialect.name == "postgresql":
-        by_name = by_name.collate("C")  # code point order, as SQLite's BINARY
-    query = (
-        select(totals, User.name, User.email,
-               func.rank().over(order_by=totals.c.people.desc()).label("rank"))
-        .join(User, User.id == totals.c.giver_id)
-        .order_by(totals.c.people.desc(), totals.c.points.desc(), totals.c.awards.desc(),
-                  by_name, User.id)
-        .offset(offset)
+    rows = ranked_page(
+        totals.subquery("totals"), person="giver_id", metric="people",
+        within=("points", "awards"), offset=offset, limit=limit,
     )  # fmt: skip
-    if limit is not None:
-        query = query.limit(limit)
     return [
         {
             "rank": int(row.rank),
@@ -68,7 +58,7 @@ def givers(
             "awards": int(row.awards),
             "points": int(row.points),
         }
-        for row in db.session.execute(query).mappings()
+        for row in rows
     ]
 
 

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select
 
-from ledger.db import db
-from ledger.models import AwardLine, Reversal, User
+from ledger.models import AwardLine, Reversal
+from ledger.queries.ranking import ranked_page
 from ledger.rules import DIRECTIONS
 
 METRICS = ("points", "awards", "customers")
@@ -39,33 +39,19 @@ def leaderboard(
 ) -> list[dict]:
     """Rank the people who received points in the window; `members` limits the scope.
 
-    Competition ranking ("1224") on the metric, then points, awards and customers, all
-    descending; people equal on all four share a rank and are listed by name (in code
-    point order on both engines), then id. `offset` and `limit` page the ranked rows.
+    Competition ranking ("1224", `ranked_page`): people equal on the metric share a rank;
+    the other two metrics (points, awards, customers in that order, descending) only order
+    them within it, then the name and the id. `offset` and `limit` page the ranked rows.
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}")
     if members is not None and not members:
         return []
     totals = _totals(window, members, direction, service_kind).subquery("totals")
-    score = [totals.c[metric].desc(), totals.c.points.desc(), totals.c.awards.desc(),
-             totals.c.customers.desc()]  # fmt: skip
-    by_name = User.name
-    if db.engine.dialect.name == "postgresql":
-        by_name = by_name.collate("C")  # byte order of UTF-8 = code point order, as SQLite's BINARY
-    query = (
-        select(
-            totals,
-            User.name,
-            User.email,
-            func.rank().over(order_by=score).label("rank"),
-        )
-        .join(User, User.id == totals.c.recipient_id)
-        .order_by(*score, by_name, User.id)
-        .offset(offset)
+    within = [name for name in METRICS if name != metric]
+    rows = ranked_page(
+        totals, person="recipient_id", metric=metric, within=within, offset=offset, limit=limit
     )
-    if limit is not None:
-        query = query.limit(limit)
     return [
         {
             "rank": int(row.rank),
@@ -75,7 +61,7 @@ def leaderboard(
             "customers": int(row.customers),
             "by_direction": {name: int(row[name]) for name in DIRECTIONS},
         }
-        for row in db.session.execute(query).mappings()
+        for row in rows
     ]
 
 

@@ -16,12 +16,13 @@ from ledger.i18n import N_, Phrase
 from ledger.models import USER_KINDS, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.postings import ensure_earned
-from ledger.queries.org import subtree
 from ledger.queries.people import user_document
 from ledger.services.access import check_admin_rules, end_access, hash_password
 from ledger.services.person_fields import (
     check_email,
     check_employee_number,
+    check_external_id,
+    check_manager,
     check_name,
     check_person_texts,
     check_role,
@@ -30,7 +31,7 @@ from ledger.services.person_fields import (
 
 EDITABLE = frozenset(
     {"name", "email", "department", "manager_id", "role", "employee_number", "active",
-     "slack_user_id"}
+     "slack_user_id", "scim_external_id", "scim_deleted"}
 )  # fmt: skip
 
 
@@ -46,8 +47,13 @@ def create_user(
     kind: str = "person",
     password: str | None = None,
     employee_number: str | None = None,
+    oidc_subject: str | None = None,
+    scim_external_id: str | None = None,
+    active: bool = True,
 ) -> OperationResult:
-    """Add a person (or a bot or service account); `manager` is an email or a user id."""
+    """Add a person (or a bot or service account); `manager` is an email or a user id;
+    `oidc_subject` links them to their single sign-on account from the start; `active=False`
+    adds someone who has already left (as the HR import may)."""
 
     def body(ctx):
         address = email.strip().lower()
@@ -87,11 +93,14 @@ def create_user(
                 name=name.strip(),
                 role=role,
                 kind=kind,
-                active=True,
+                active=active,
+                deactivated_at=None if active else now,
                 department_id=ensure_department(department) if department else None,
                 manager_id=manager_id,
                 employee_number=employee_number,
                 password_hash=hash_password(password) if password else None,
+                oidc_subject=oidc_subject,
+                scim_external_id=check_external_id(scim_external_id),
                 session_version=1,
                 created_at=now,
             )
@@ -117,7 +126,8 @@ def update_user(
 
     `changes` may hold: name, email, department (a name, created if new, or None),
     manager_id (an id or None), role, employee_number (or None), active, slack_user_id
-    (a Slack member id or None). The result
+    (a Slack member id or None), scim_external_id, scim_deleted (True: deleted by the
+    identity provider, which then no longer sees them). The result
     document is the person as `ledger.queries.people.user_document` describes them.
     """
     unknown = set(changes) - EDITABLE
@@ -136,6 +146,8 @@ def update_user(
             values["deactivated_at"] = now
         elif values.get("active") is True and not user.active:
             values["deactivated_at"] = None
+        if "scim_deleted" in values:
+            values["scim_deleted_at"] = now if values.pop("scim_deleted") else None
         if values:
             db.session.execute(
                 update(User)
@@ -185,26 +197,6 @@ def deactivate_user(user_id: int, *, now: datetime, actor: Actor) -> OperationRe
     return run_operation("deactivate_user", body, now=now, actor=actor)
 
 
-def check_manager(user_id: int, manager_id: int | None) -> None:
-    """Refuse a manager who is oneself, unknown, not an active person, or one of one's reports."""
-    if manager_id is None:
-        return
-    if manager_id == user_id:
-        raise ValidationFailed(N_("A person cannot be their own manager."), field="manager_id")
-    boss = db.session.get(User, manager_id)
-    if boss is None:
-        raise ValidationFailed(
-            Phrase("No user {manager_id} to be the manager.", manager_id=manager_id),
-            field="manager_id",
-        )
-    rules.check_manager_eligible(boss.name, boss.kind, boss.active)
-    if manager_id in subtree(user_id):
-        raise ValidationFailed(
-            N_("That manager reports to this person: the chart would have a cycle."),
-            field="manager_id",
-        )
-
-
 def _load(user_id: int) -> User:
     user = db.session.get(User, user_id, populate_existing=True)
     if user is None:
@@ -242,11 +234,19 @@ def _validated(user: User, changes: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(changes["active"], bool):
             raise ValidationFailed(N_("active is true or false."), field="active")
         values["active"] = changes["active"]
+    if "scim_external_id" in changes:
+        values["scim_external_id"] = check_external_id(changes["scim_external_id"])
+    if "scim_deleted" in changes and bool(changes["scim_deleted"]) != bool(user.scim_deleted_at):
+        values["scim_deleted"] = bool(changes["scim_deleted"])
     if "slack_user_id" in changes:
         slack_user_id = check_slack_user_id(changes["slack_user_id"])
         check_slack_owner(slack_user_id, user.id)
         values["slack_user_id"] = slack_user_id
-    changed = {key: value for key, value in values.items() if getattr(user, key) != value}
+    changed = {
+        key: value
+        for key, value in values.items()
+        if key == "scim_deleted" or getattr(user, key) != value
+    }
     if "slack_user_id" in changed:
         changed["slack_handle"] = None  # the handle belonged to the account it replaces
     return changed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -50,79 +51,95 @@ def reverse_award(
         award = db.session.get(Award, award_id)
         if award is None:
             raise NotFound(Phrase("There is no award {award_id}.", award_id=award_id))
-        claimed = db.session.execute(
-            upsert(
-                Reversal,
-                {
-                    "award_id": award.id,
-                    "operation_id": ctx.operation_id,
-                    "actor_id": actor.user_id,
-                    "reason": text,
-                    "clawback": clawback,
-                    "created_at": now,
-                },
-                ["award_id"],
-            ).returning(Reversal.id)
-        ).scalar()
-        if claimed is None:
-            raise AlreadyReversed(Phrase("Award {id} has already been reversed.", id=award.id))
-        # Lock the period (shared) so a close cannot slip between the check and the credit.
-        period = db.session.scalars(
-            select(Period)
-            .where(Period.id == award.period_id)
-            .with_for_update(read=True)
-            .execution_options(populate_existing=True)
-        ).one()
-        giver = db.session.get(User, award.giver_id)
-        if period.closed_at is None and giver.active:
-            target = ensure_allowance(ctx, award.giver_id, period)
-        else:
-            target = system_account("expired")
-        lines = db.session.scalars(
-            select(AwardLine).where(AwardLine.award_id == award.id).order_by(AwardLine.id)
-        ).all()
-        converted = _converted_lines([line.id for line in lines])
-        if converted and not clawback:
-            raise AlreadyConverted(
-                Phrase(
-                    "Award {id} is partly paid out by a bonus run (lines {choices}); record a "
-                    "clawback instead.",
-                    id=award.id,
-                    choices=", ".join(map(str, converted)),
-                ),
-                lines=converted,
-            )
-        moves = [
-            Move(_source(line, converted), target, line.points, "reversal", award_line_id=line.id)
-            for line in lines
-        ]
-        post(ctx, moves)
-        returned_to = "allowance" if target.kind == "allowance" else "expired"
-        said = {"reason": text, "giver": giver.reference()}
-        total = sum(line.points for line in lines)
-        notices = [(line.recipient_id, "award_reversed", {**said, "points": line.points})
-                   for line in lines]  # fmt: skip
-        notices.append(
-            (giver.id, "award_reversed", {**said, "points": total, "returned_to": returned_to})
-        )
-        notify(ctx, notices, award_id=award.id)
-        ctx.emit("award.reversed", award_by_id(award.id), "award", award.id)
-        return Outcome(
-            {
-                "award_id": award.id,
-                "reversal_id": claimed,
-                "reason": text,
-                "clawback": clawback,
-                "points_returned": sum(line.points for line in lines),
-                "clawback_points": sum(line.points for line in lines if line.id in converted),
-                "returned_to": returned_to,
-            },
-            "award",
-            award.id,
-            {"reason": text},
-        )
+        return reverse_in(ctx, award, text, actor, clawback=clawback)
 
     return run_operation("reversal", body, now=now, actor=actor, idempotency=idempotency)
+
+
+def reverse_in(
+    ctx,
+    award: Award,
+    reason: str,
+    actor: Actor,
+    *,
+    clawback: bool = False,
+    refuse: Callable[[Award], None] | None = None,
+) -> Outcome:
+    """Reverse `award` inside the running operation; `refuse` may veto once its lines are
+    locked (as a bonus commit and an add-on lock them), so what it reads cannot change."""
+    claimed = db.session.execute(
+        upsert(
+            Reversal,
+            {
+                "award_id": award.id,
+                "operation_id": ctx.operation_id,
+                "actor_id": actor.user_id,
+                "reason": reason,
+                "clawback": clawback,
+                "created_at": ctx.now,
+            },
+            ["award_id"],
+        ).returning(Reversal.id)
+    ).scalar()
+    if claimed is None:
+        raise AlreadyReversed(Phrase("Award {id} has already been reversed.", id=award.id))
+    # Lock the period (shared) so a close cannot slip between the check and the credit.
+    period = db.session.scalars(
+        select(Period)
+        .where(Period.id == award.period_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    ).one()
+    giver = db.session.get(User, award.giver_id)
+    if period.closed_at is None and giver.active:
+        target = ensure_allowance(ctx, award.giver_id, period)
+    else:
+        target = system_account("expired")
+    lines = db.session.scalars(
+        select(AwardLine).where(AwardLine.award_id == award.id).order_by(AwardLine.id)
+    ).all()
+    converted = _converted_lines([line.id for line in lines])
+    if refuse is not None:
+        refuse(award)
+    if converted and not clawback:
+        raise AlreadyConverted(
+            Phrase(
+                "Award {id} is partly paid out by a bonus run (lines {choices}); record a "
+                "clawback instead.",
+                id=award.id,
+                choices=", ".join(map(str, converted)),
+            ),
+            lines=converted,
+        )
+    moves = [
+        Move(_source(line, converted), target, line.points, "reversal", award_line_id=line.id)
+        for line in lines
+    ]
+    post(ctx, moves)
+    returned_to = "allowance" if target.kind == "allowance" else "expired"
+    said = {"reason": reason, "giver": giver.reference()}
+    total = sum(line.points for line in lines)
+    notices = [(line.recipient_id, "award_reversed", {**said, "points": line.points})
+               for line in lines]  # fmt: skip
+    notices.append(
+        (giver.id, "award_reversed", {**said, "points": total, "returned_to": returned_to})
+    )
+    notify(ctx, notices, award_id=award.id)
+    ctx.emit("award.reversed", award_by_id(award.id), "award", award.id)
+    return Outcome(
+        {
+            "award_id": award.id,
+            "reversal_id": claimed,
+            "reason": reason,
+            "clawback": clawback,
+            "points_returned": total,
+            "clawback_points": sum(line.points for line in lines if line.id in converted),
+            "returned_to": returned_to,
+        },
+        "award",
+        award.id,
+        {"reason": reason},
+    )
 
 
 def _converted_lines(line_ids: list[int]) -> list[int]:

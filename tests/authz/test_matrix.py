@@ -92,6 +92,14 @@ API = {
         lambda w: {"reason": "authorization test"},
         ADMIN,
     ),
+    # E1 and E1b receive or gave the award (a domain refusal, not a denial): still allowed.
+    ("Awards.AwardAddOns", "POST"): (
+        "/api/v1/awards/{award}/add-ons",
+        lambda w: {"points": 1},
+        AWARD,
+    ),
+    # Only the giver (E2) withdraws; everyone else with the award scope is refused 403.
+    ("Awards.AwardWithdrawal", "POST"): ("/api/v1/awards/{award3}/withdrawal", None, {"tok:E2"}),
     ("Balances.Balances", "GET"): ("/api/v1/users/{E1}/balances", None, REACH_E1),
     ("Balances.Entries", "GET"): ("/api/v1/users/{E1}/entries?account=earned", None, REACH_E1),
     ("Leaderboard.Leaderboard", "GET"): ("/api/v1/leaderboard", None, READ),
@@ -145,6 +153,37 @@ API = {
     ("api-docs.openapi_swagger_ui", "GET"): ("/api/v1/docs", None, PUBLIC),
 }
 
+# SCIM (/scim/v2) answers in its own error shape; only a token with the admin scope gets in.
+SCIM_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+SCIM = {
+    ("scim.provider_config", "GET"): ("/scim/v2/ServiceProviderConfig", None, ADMIN),
+    ("scim.list_resource_types", "GET"): ("/scim/v2/ResourceTypes", None, ADMIN),
+    ("scim.resource_type", "GET"): ("/scim/v2/ResourceTypes/User", None, ADMIN),
+    ("scim.list_schemas", "GET"): ("/scim/v2/Schemas", None, ADMIN),
+    ("scim.schema", "GET"): (f"/scim/v2/Schemas/{SCIM_USER}", None, ADMIN),
+    ("scim.users", "GET"): ('/scim/v2/Users?filter=userName eq "x@example.com"', None, ADMIN),
+    ("scim.create_user", "POST"): (
+        "/scim/v2/Users",
+        lambda w: {"schemas": [SCIM_USER], "userName": f"scim{serial()}@example.com"},
+        ADMIN,
+    ),
+    ("scim.user", "GET"): ("/scim/v2/Users/{X}", None, ADMIN),
+    ("scim.replace_user", "PUT"): (
+        "/scim/v2/Users/{X}",
+        lambda w: {"schemas": [SCIM_USER], "userName": "x@example.com", "displayName": "Xan"},
+        ADMIN,
+    ),
+    ("scim.patch_user", "PATCH"): (
+        "/scim/v2/Users/{X}",
+        lambda w: {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "displayName", "value": "Xan Target"}],
+        },
+        ADMIN,
+    ),
+    ("scim.delete_user", "DELETE"): ("/scim/v2/Users/{scim_gone}", None, ADMIN),
+}
+
 WEB = {
     ("pages.home", "GET"): ("/", LOGGED_IN),
     ("feed.index", "GET"): ("/feed", LOGGED_IN),
@@ -172,9 +211,13 @@ WEB = {
     ("admin_people.hr_import", "POST"): ("/admin/people/import", {"A"}),
     ("admin_invitations.invite_one", "POST"): ("/admin/people/{X}/invite", {"A"}),
     ("admin_invitations.invite_many", "POST"): ("/admin/people/invite", {"A"}),
+    ("admin_sso.unlink", "POST"): ("/admin/people/{X}/unlink-sso", {"A"}),
     ("admin_periods.index", "GET"): ("/admin/periods/", {"A"}),
     ("admin_periods.open_current", "POST"): ("/admin/periods/open", {"A"}),
     ("admin_periods.close", "POST"): ("/admin/periods/close", {"A"}),
+    ("award_actions.add_on", "GET"): ("/awards/{award}/add-on", LOGGED_IN),
+    ("award_actions.add_on", "POST"): ("/awards/{award}/add-on", LOGGED_IN),
+    ("award_actions.withdraw", "POST"): ("/awards/{award4}/withdrawal", {"E2"}),
     ("admin_reversals.form", "GET"): ("/admin/awards/{award}/reverse", {"A"}),
     ("admin_reversals.form", "POST"): ("/admin/awards/{award}/reverse", {"A"}),
     ("admin_settings.allowance", "GET"): ("/admin/settings", {"A"}),
@@ -201,6 +244,10 @@ WEB = {
     # The same answer for every address (tests/mail/test_invitations.py checks it).
     ("auth.forgot_password", "GET"): ("/forgot-password", PUBLIC),
     ("auth.forgot_password", "POST"): ("/forgot-password", PUBLIC),
+    # Single sign-on starts and ends without a session (no provider is configured here: 404);
+    # the dance and each forged way back: tests/sso/.
+    ("sso.start", "GET"): ("/login/oidc", PUBLIC),
+    ("sso.callback", "GET"): ("/login/oidc/callback?code=forged&state=forged", PUBLIC),
     ("tokens.index", "GET"): ("/tokens/", LOGGED_IN),
     ("tokens.create", "POST"): ("/tokens/", LOGGED_IN),
     ("tokens.create_for_service", "POST"): ("/tokens/service", {"A"}),
@@ -339,8 +386,27 @@ def check_api_route(world, endpoint, method):
                 "forbidden",
                 "scope_missing",
                 "not_found",
+                "not_the_giver",
             }
             assert world.snapshot() == before, f"{who} changed data on a refused request"
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(SCIM))
+def test_scim_route_allows_exactly_its_principals(world, endpoint, method):
+    path, body, allowed = SCIM[(endpoint, method)]
+    path = path.format(**world.ids)
+    for who in order(API_PRINCIPALS, allowed):
+        before = world.snapshot()
+        status, answer = call_api(world, who, method, path, body(world) if body else None)
+        assert status < 500, (who, status, answer)
+        if who in allowed:
+            assert status not in (401, 403), (who, status, answer)
+        else:
+            assert status in (401, 403), (who, status, answer)
+            assert answer["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+            assert world.snapshot() == before, f"{who} changed data on a refused request"
+    write_figure("authz", part=f"scim-{endpoint}-{method}", violations=0, routes=1,
+                 requests=len(API_PRINCIPALS))  # fmt: skip
 
 
 @pytest.mark.parametrize(("endpoint", "method"), sorted(WEB))
@@ -368,9 +434,9 @@ def test_every_route_has_an_entry(world):
         for rule in world.app.url_map.iter_rules()
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    missing = routes - set(API) - set(WEB)
+    missing = routes - set(API) - set(WEB) - set(SCIM)
     assert not missing, f"routes without an authorization entry: {sorted(missing)}"
-    assert not (set(API) | set(WEB)) - routes, "entries for routes that no longer exist"
+    assert not (set(API) | set(WEB) | set(SCIM)) - routes, "entries for routes that no longer exist"
 
 
 def test_a_cookie_only_write_to_the_api_is_refused(world):

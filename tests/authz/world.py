@@ -26,7 +26,8 @@ _serial = itertools.count(1)
 # Mutable business tables and the columns a refused request must leave untouched.
 WATCHED = {
     "users": "id, email, name, role, active, manager_id, department_id, password_hash, "
-    "session_version, employee_number, kind, slack_user_id, slack_handle, oidc_subject, language",
+    "session_version, employee_number, kind, slack_user_id, slack_handle, oidc_subject, language, "
+    "scim_external_id, scim_deleted_at",
     "departments": "id, name",
     "accounts": "id, balance, version, closed_at",
     "transfers": "id",
@@ -119,6 +120,16 @@ def build_world(app, client_class) -> World:
         now=now,
         actor=Actor(e1b.id),
     ).document["id"]
+    for name in ("award3", "award4"):  # for E2 to withdraw, over the API and on the web
+        world.ids[name] = award_points(
+            giver=e2.id,
+            recipients=[e1b.id],
+            points=1,
+            message=MESSAGE,
+            service_kind="need",
+            now=now,
+            actor=Actor(e2.id),
+        ).document["id"]
 
     def token(name, user_id, scopes, **extra):
         raw, result = create_token(
@@ -150,6 +161,7 @@ def build_world(app, client_class) -> World:
     )
     revoked = token("tok:revoked", admin.id, ["read", "award", "manage", "admin"])
     revoke_token(revoked, now=now, actor=ADMIN_ACTOR)
+    world.ids["scim_gone"] = make_user("gone@example.com", name="Gone Soon").id  # SCIM DELETE
     fan_out(now)
     world.ids["delivery"] = db.session.scalar(
         select(Delivery.id).where(Delivery.webhook_id == world.ids["webhook"]).limit(1)

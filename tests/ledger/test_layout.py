@@ -1,11 +1,14 @@
-"""The README's layout table matches the folders: every path it names exists, and every
-package and top-level module of the code has its row."""
+"""The layout stays readable: the README's layout table matches the folders (every path it names
+exists, every package and top-level module has its row), and no module of the code outside
+migrations and tests grows past MAX_LINES (STYLE.md: split a module by concern before then)."""
 
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ROW = re.compile(r"^\| `([^`]+)` \| (.*) \|$")
+MAX_LINES = 250
+SKIPPED = {"migrations", "tests", ".venv", "node_modules", "build"}
 NAMED = re.compile(r"`(\w[\w./-]*(?:/|\.py))`")  # a URL path starts with /
 
 
@@ -55,3 +58,30 @@ def test_a_missing_folder_or_an_unlisted_package_is_caught(tmp_path):
         "the row gone/ names nothing",
         "shop has no row",
     ]
+
+
+def oversized_modules(root: Path, limit: int = MAX_LINES) -> list[str]:
+    """Name each Python module outside migrations and tests that is longer than `limit` lines."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        if SKIPPED.intersection(relative.parts[:-1]) or relative.parts[0].startswith("."):
+            continue
+        lines = len(path.read_text().splitlines())
+        if lines > limit:
+            found.append(f"{relative} has {lines} lines")
+    return found
+
+
+def test_no_module_outside_migrations_and_tests_is_over_the_limit():
+    assert oversized_modules(ROOT) == []
+
+
+def test_a_long_module_is_caught_but_tests_and_migrations_are_not(tmp_path):
+    """Negative control: one line over the limit is named; the same file in tests/ is not."""
+    long_module = "x = 1\n" * (MAX_LINES + 1)
+    for folder in ("ledger", "tests", "migrations/versions"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "big.py").write_text(long_module)
+    (tmp_path / "ledger" / "fits.py").write_text("x = 1\n" * MAX_LINES)
+    assert oversized_modules(tmp_path) == [f"ledger/big.py has {MAX_LINES + 1} lines"]

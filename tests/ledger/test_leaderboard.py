@@ -41,14 +41,14 @@ def names(rows):
     return [(row["rank"], row["user"]["name"]) for row in rows]
 
 
-def test_ranks_by_points_then_awards_then_customers(people, now):
+def test_equal_points_share_a_rank_and_awards_then_customers_order_within_it(people, now):
     p = people
     give(p["Ann"], [p["Bob"]], 20, now)  # Bob 20 from 1 award, 1 customer
     give(p["Cid"], [p["Dee"]], 10, now)  # Dee 20 from 2 awards, 2 customers
     give(p["Ann"], [p["Dee"]], 10, now)
     give(p["boss"], [p["Cid"]], 20, now)  # Cid 20 from 1 award, 1 customer
     rows = leaderboard(window(now))
-    assert names(rows) == [(1, "Dee"), (2, "Bob"), (2, "Cid")]
+    assert names(rows) == [(1, "Dee"), (1, "Bob"), (1, "Cid")]  # Dee first: more awards
     assert rows[0]["customers"] == 2 and rows[0]["awards"] == 2
 
 

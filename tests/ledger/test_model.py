@@ -1,4 +1,7 @@
-"""A model-based test: random sequences of ledger operations against a plain-Python model."""
+"""A model-based test: random sequences of ledger operations against a plain-Python model.
+
+Add-ons and a giver's withdrawals are among the operations (issue 15 items 10 and 11).
+"""
 
 from __future__ import annotations
 
@@ -27,7 +30,13 @@ from ledger.models import Reversal
 from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.balances import balances
 from ledger.reconciliation import verify_ledger
-from ledger.services import award_points, close_period, reverse_award
+from ledger.services import (
+    add_to_award,
+    award_points,
+    close_period,
+    reverse_award,
+    withdraw_award,
+)
 from tests.delivery.helpers import count_award_events_against_awards, events
 from tests.factories import ADMIN_ACTOR, NOW, make_app, make_user
 from tests.figures import write_figure
@@ -146,27 +155,32 @@ class LedgerModel(RuleBasedStateMachine):
         if expected:
             assert outcome[1] == expected
         else:
-            award_id = outcome[1]["id"]
-            self.spent[(giver, self.period)] = self.spent.get(
-                (giver, self.period), 0
-            ) + points * len(recipients)
-            for name in recipients:
-                self.earned[name] += points
-            self.model_awards[award_id] = {
-                "giver": giver,
-                "recipients": recipients,
-                "points": points,
-                "period": self.period,
-                "reversed": False,
-            }
-            for name in recipients:
-                self.lines[(award_id, name)] = {
-                    "giver": giver,
-                    "points": points,
-                    "at": self.now,
-                    "run": None,
-                }
+            self.remember(outcome[1]["id"], giver, recipients, points)
         self.stored[(giver, key)] = (request, outcome)
+
+    def remember(self, award_id, giver, recipients, points, add_on_to=None):
+        """Book an award the ledger accepted: the giver pays, each recipient earns."""
+        self.spent[(giver, self.period)] = self.spent.get((giver, self.period), 0) + points * len(
+            recipients
+        )
+        for name in recipients:
+            self.earned[name] += points
+        self.model_awards[award_id] = {
+            "giver": giver,
+            "recipients": recipients,
+            "points": points,
+            "period": self.period,
+            "reversed": False,
+            "add_on_to": add_on_to,
+            "at": self.now,
+        }
+        for name in recipients:
+            self.lines[(award_id, name)] = {
+                "giver": giver,
+                "points": points,
+                "at": self.now,
+                "run": None,
+            }
 
     def _give(self, giver, recipients, points, key):
         return award_points(
@@ -196,6 +210,83 @@ class LedgerModel(RuleBasedStateMachine):
             assert error.code == expected and (award["reversed"] or converted)
             return
         assert not award["reversed"] and not converted
+        self.undo(award)
+
+    def pick(self, choice: int) -> tuple[int, dict] | None:
+        """Pick an award, one of the newest three half the time: add-ons and withdrawals
+        meet on fresh awards, where the 10 minutes and the add-ons are."""
+        if not self.model_awards:
+            return None
+        ids = sorted(self.model_awards)
+        newest = ids[-1 - choice // 2 % min(3, len(ids))]
+        award_id = newest if choice % 2 else ids[choice % len(ids)]
+        return award_id, self.model_awards[award_id]
+
+    def expected_add_on(self, award: dict, adder: str, points: int) -> str | None:
+        """Return the error code an add-on must be refused with, in the service's order."""
+        if award["reversed"]:
+            return "already_reversed"
+        if award["add_on_to"] is not None:
+            return "add_on_to_add_on"
+        if adder == award["giver"]:
+            return "add_on_to_own_award"
+        if adder in award["recipients"]:
+            return "self_award"
+        if not 1 <= points <= 50:
+            return "validation_error"
+        if points * len(award["recipients"]) > self.left(adder):
+            return "insufficient_allowance"
+        return None
+
+    @rule(choice=st.integers(0, 50), adder=st.sampled_from(PEOPLE), points=POINTS)
+    def add_on(self, choice, adder, points):
+        picked = self.pick(choice)
+        if picked is None:
+            return
+        award_id, award = picked
+        expected = self.expected_add_on(award, adder, points)
+        try:
+            result = add_to_award(award_id, giver=self.ids[adder], points=points,
+                                  now=self.now, actor=Actor(self.ids[adder]))  # fmt: skip
+        except LedgerError as error:
+            assert error.code == expected, (error.code, expected)
+            return
+        assert expected is None
+        self.remember(result.document["id"], adder, award["recipients"], points, award_id)
+
+    def expected_withdrawal(self, award_id: int, award: dict, asker: str) -> str | None:
+        """Return the error code a withdrawal must be refused with, in the service's order."""
+        if asker != award["giver"]:
+            return "not_the_giver"
+        if self.now - award["at"] > timedelta(minutes=10):
+            return "withdrawal_window_passed"
+        if award["reversed"]:
+            return "already_reversed"
+        live = [a for a in self.model_awards.values() if a["add_on_to"] == award_id]
+        if any(not add_on["reversed"] for add_on in live):
+            return "already_added_to"
+        if any(self.lines[(award_id, name)]["run"] for name in award["recipients"]):
+            return "already_converted"
+        return None
+
+    @rule(choice=st.integers(0, 50), asker=st.sampled_from(["the giver", *PEOPLE]))
+    def withdraw(self, choice, asker):
+        picked = self.pick(choice)
+        if picked is None:
+            return
+        award_id, award = picked
+        asker = award["giver"] if asker == "the giver" else asker
+        expected = self.expected_withdrawal(award_id, award, asker)
+        try:
+            withdraw_award(award_id, now=self.now, actor=Actor(self.ids[asker]))
+        except LedgerError as error:
+            assert error.code == expected, (error.code, expected)
+            return
+        assert expected is None
+        self.undo(award)
+
+    def undo(self, award: dict) -> None:
+        """Book a reversal: the recipients give back, the giver's open period gets it back."""
         award["reversed"] = True
         for name in award["recipients"]:
             self.earned[name] -= award["points"]

@@ -60,3 +60,28 @@ def test_an_award_given_through_a_service_account_says_via_the_bot(as_user, org)
     page = as_user("sam").html("/feed")
     assert "via Chat bot" in card(page, relayed["id"])
     assert "via" not in card(page, own["id"])  # the control: the person's own award
+
+
+def test_every_page_with_award_cards_says_why_and_via(as_user, org):
+    # The person page, the home page and the admin's reverse page show the same card as the
+    # feed: the admin page read the award without its reason before issue 15 item 7.
+    bot = make_user("chatbot@example.com", name="Chat bot", kind="service", password=None)
+    relayed = award_points(
+        giver=org["ana"].id,
+        recipients=[org["ben"].id],
+        points=5,
+        message="Thanks for covering my on-call shift.",
+        service_kind="need",
+        now=NOW,
+        actor=Actor(bot.id, on_behalf_of_id=org["ana"].id),
+    ).document
+    reverse_award(relayed["id"], reason="Sent by the bot twice", now=NOW, actor=ADMIN_ACTOR)
+    admin = as_user("admin")
+    pages = [
+        admin.html(f"/people/{org['ben'].id}"),
+        admin.html("/"),
+        admin.html(f"/admin/awards/{relayed['id']}/reverse"),
+    ]
+    for page in pages:
+        shown = card(page, relayed["id"])
+        assert "via Chat bot" in shown and "Sent by the bot twice" in shown

@@ -62,6 +62,27 @@ class GiveForm(NonceForm):
         }
 
 
+class AddOnForm(NonceForm):
+    points = IntegerField(
+        "Points to each person",
+        validators=[
+            InputRequired("Enter how many points each person gets from you."),
+            NumberRange(min=1, message="Add at least 1 point."),
+            NumberRange(
+                max=rules.MAX_POINTS_PER_RECIPIENT,
+                message=f"Add at most {rules.MAX_POINTS_PER_RECIPIENT} points to each person.",
+            ),
+        ],
+    )
+    message = TextAreaField(
+        "Your message (optional)",
+        validators=[
+            TextRule(multiline=True),
+            Length(max=rules.MAX_MESSAGE, message=f"Keep it under {rules.MAX_MESSAGE} characters."),
+        ],
+    )
+
+
 class ReversalForm(NonceForm):
     reason = TextAreaField(
         "Why is this award reversed?",

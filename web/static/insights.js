@@ -1,18 +1,18 @@
 // Charts on the insight pages, each drawn from a JSON block whose figures a table also shows.
 (function () {
   "use strict";
-  if (typeof window.Chart === "undefined") return;
+  if (typeof window.batonChart === "undefined") return;
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var source = document.getElementById(canvas.getAttribute("data-chart"));
     if (!source) return;
     var spec = JSON.parse(source.textContent);
     var axis = { title: { display: true, text: spec.axis || "" }, stacked: !!spec.stacked, beginAtZero: true };
-    new window.Chart(canvas, {
+    window.batonChart(canvas, {
       type: spec.type || "bar",
       data: {
         labels: spec.labels,
         datasets: spec.datasets.map(function (set) {
-          return { label: set.label, data: set.data, backgroundColor: set.colour, borderColor: set.colour, tension: 0.2 };
+          return { label: set.label, data: set.data, colourName: set.colour, tension: 0.2 };
         })
       },
       options: {

@@ -3,15 +3,14 @@
   "use strict";
   var data = document.getElementById("mix-data");
   var canvas = document.getElementById("mix-chart");
-  if (!data || !canvas || typeof window.Chart === "undefined") return;
+  if (!data || !canvas || typeof window.batonChart === "undefined") return;
   var mix = JSON.parse(data.textContent);
-  var colours = { up: "#1d4ed8", down: "#15803d", lateral: "#b45309" };
-  new window.Chart(canvas, {
+  window.batonChart(canvas, {
     type: "bar",
     data: {
       labels: mix.kinds.map(function (code) { return mix.names[code] || code; }),
       datasets: ["up", "down", "lateral"].map(function (direction) {
-        return { label: mix.labels[direction], data: mix[direction], backgroundColor: colours[direction] };
+        return { label: mix.labels[direction], data: mix[direction], colourName: direction };
       })
     },
     options: {

@@ -17,6 +17,7 @@ DIRECTION_HINTS = {
 def init_app(app: Flask) -> None:
     """Register the page blueprints and the template helpers they share."""
     from web.views import (
+        award_actions,
         feed,
         give,
         insights,
@@ -28,13 +29,22 @@ def init_app(app: Flask) -> None:
         slack_link,
         unsubscribe,
     )
-    from web.views.admin import audit, invitations, kinds, periods, reversals, settings, webhooks
+    from web.views.admin import (
+        audit,
+        invitations,
+        kinds,
+        periods,
+        reversals,
+        settings,
+        sso,
+        webhooks,
+    )
     from web.views.admin import bp as admin_bp
     from web.views.admin import people as admin_people
 
     pages = (give, feed, people, leaderboard, settings, kinds, periods, admin_people, reversals,
              webhooks, audit, notifications, slack_link, unsubscribe, insights,
-             invitations, recognition, language)  # fmt: skip
+             invitations, recognition, language, award_actions, sso)  # fmt: skip
     for blueprint in (admin_bp, *(module.bp for module in pages)):
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(DIRECTION_LABELS=DIRECTION_LABELS, DIRECTION_HINTS=DIRECTION_HINTS)

@@ -28,6 +28,7 @@ from ledger.password_links import link_user, mail_configured, request_reset, set
 from ledger.queries.people import user_by_id
 from ledger.sessions import change_password, end_sessions, sign_in
 from web.acting import request_actor, web_actor
+from web.oidc import sso_settings
 from web.text import TextForm
 
 bp = Blueprint("auth", __name__)
@@ -84,6 +85,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
     form = LoginForm()
+    sso = sso_settings()
     if form.validate_on_submit():
         user = sign_in(
             form.email.data,
@@ -91,13 +93,17 @@ def login():
             now=utcnow(),
             actor=request_actor(None),
             remember=form.remember.data,
+            allowed=sso.may_use_password if sso is not None else None,
         )
         if user is not None:
             login_user(user, remember=form.remember.data)
             renew_csrf_token()
             return redirect(safe_next(request.args.get("next")) or url_for("pages.home"))
         flash(_("That email and password do not match an active account."), "error")
-    return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
+    # With single sign-on only, the password form is kept for the break-glass admins.
+    passwords = sso is None or not sso.only or "password" in request.args or form.is_submitted()
+    page = render_template("auth/login.html", form=form, sso=sso, passwords=passwords)
+    return page, 200 if request.method == "GET" else 401
 
 
 @bp.post("/logout")

@@ -116,8 +116,9 @@ def edit(user_id: int):
     status = 422 if request.method == "POST" else 200
     signed_in = user.signed_in_at is not None
     return render_template(
-        "admin/person_form.html", form=form, person=person, signed_in=signed_in
-    ), status
+        "admin/person_form.html", form=form, person=person, signed_in=signed_in,
+        sso_linked=user.oidc_subject is not None,
+    ), status  # fmt: skip
 
 
 @bp.post("/<int:user_id>/active")

@@ -1,0 +1,1 @@
+"""Single sign-on and provisioning from a company's identity provider."""
