@@ -29,6 +29,10 @@ class Phrase(str):
     values: dict[str, Any]
 
     def __new__(cls, template: str, /, **values: Any) -> Phrase:
+        # Kept in a stored refusal (JSON), so anything but a plain value is kept as its text.
+        values = {
+            k: v if isinstance(v, str | int | float | None) else str(v) for k, v in values.items()
+        }
         phrase = super().__new__(cls, template.format(**values) if values else template)
         phrase.template = template
         phrase.values = values

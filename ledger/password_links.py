@@ -22,6 +22,7 @@ from ledger import audit
 from ledger.config import is_production
 from ledger.db import db, write_transaction
 from ledger.errors import NotFound, ValidationFailed
+from ledger.i18n import N_, Phrase
 from ledger.mail import password_link_event, send_invitation
 from ledger.models import PasswordLink, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
@@ -54,9 +55,14 @@ def invite(user_ids: Iterable[int], *, now: datetime, actor: Actor, mail: bool) 
     """
     ids = sorted(set(user_ids))
     if not ids:
-        raise ValidationFailed("Choose at least one person to invite.")
+        raise ValidationFailed(N_("Choose at least one person to invite."))
     if len(ids) > MAX_INVITATIONS:
-        raise ValidationFailed(f"Invite at most {MAX_INVITATIONS} people at a time.")
+        raise ValidationFailed(
+            Phrase(
+                "Invite at most {MAX_INVITATIONS} people at a time.",
+                MAX_INVITATIONS=MAX_INVITATIONS,
+            )
+        )
     issued: list[IssuedLink] = []
 
     def body(ctx):
@@ -65,7 +71,7 @@ def invite(user_ids: Iterable[int], *, now: datetime, actor: Actor, mail: bool) 
             select(User).where(User.id.in_(ids), User.active.is_(True), User.kind == "person")
         ).all()
         if len(people) != len(ids):
-            raise NotFound("Only active people can be invited.")
+            raise NotFound(N_("Only active people can be invited."))
         for person in sorted(people, key=lambda p: (p.name, p.id)):
             url = _new_link(person.id, "invitation", now, actor)
             if mail:
@@ -135,7 +141,7 @@ def set_password_by_link(raw: str, new: str, *, now: datetime, actor: Actor) -> 
         link = _open_link(raw, now)
         user = db.session.get(User, link.user_id) if link is not None else None
         if link is None or user is None or not user.active:
-            raise NotFound("This link has expired or was already used; ask for a new one.")
+            raise NotFound(N_("This link has expired or was already used; ask for a new one."))
         # Spend it with a conditional update: of two racing submits only one finds it open.
         spent = db.session.execute(
             update(PasswordLink)
@@ -144,7 +150,7 @@ def set_password_by_link(raw: str, new: str, *, now: datetime, actor: Actor) -> 
             .execution_options(synchronize_session=False)
         ).rowcount
         if spent != 1:
-            raise NotFound("This link has expired or was already used; ask for a new one.")
+            raise NotFound(N_("This link has expired or was already used; ask for a new one."))
         store_password(user.id, new, now)
         return Outcome({"id": user.id}, "user", user.id, {"purpose": link.purpose})
 

@@ -8,6 +8,7 @@ from sqlalchemy import insert, select, update
 
 from ledger.db import db, upsert
 from ledger.errors import InsufficientAllowance, InsufficientPoints, PeriodClosed
+from ledger.i18n import N_, Phrase
 from ledger.models import Account, Period, Transfer
 from ledger.periods import entitlement
 
@@ -192,10 +193,14 @@ def _apply(account_id: int, kind: str, delta: int) -> None:
         select(Account.balance, Account.closed_at).where(Account.id == account_id)
     ).one()
     if account.closed_at is not None:
-        raise PeriodClosed("The period of this allowance is closed.")
+        raise PeriodClosed(N_("The period of this allowance is closed."))
     if kind == "allowance":
         raise InsufficientAllowance(
-            f"This costs {-delta} points and {account.balance} are left this period.",
+            Phrase(
+                "This costs {value} points and {balance} are left this period.",
+                value=-delta,
+                balance=account.balance,
+            ),
             cost=-delta,
             remaining=account.balance,
         )

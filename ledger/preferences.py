@@ -55,7 +55,9 @@ def change_settings(
     """Turn kinds of notification on or off for one person; the result is all their settings."""
     unknown = set(choices) - set(SETTING_KINDS)
     if unknown or not all(isinstance(value, bool) for value in choices.values()):
-        raise ValidationFailed(f"Settings are {', '.join(SETTING_KINDS)}, each true or false.")
+        raise ValidationFailed(
+            Phrase("Settings are {choices}, each true or false.", choices=", ".join(SETTING_KINDS))
+        )
 
     def body(ctx):
         dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite

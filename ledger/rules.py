@@ -17,6 +17,7 @@ from ledger.errors import (
     ValidationFailed,
     WithdrawalWindowPassed,
 )
+from ledger.i18n import N_, Phrase
 from ledger.text import text_problem, visible_length
 
 MIN_RECIPIENTS = 1
@@ -57,23 +58,30 @@ def check_award_shape(
     # Invisible characters would let an empty-looking message pass the minimum.
     if visible_length(message) < MIN_MESSAGE or len(message) > MAX_MESSAGE:
         raise ValidationFailed(
-            f"Write a message of {MIN_MESSAGE} to {MAX_MESSAGE} characters "
-            f"({MIN_MESSAGE} of them visible) saying how they served you.",
+            Phrase(
+                "Write a message of {MIN_MESSAGE} to {MAX_MESSAGE} characters ({MIN_MESSAGE} of "
+                "them visible) saying how they served you.",
+                MIN_MESSAGE=MIN_MESSAGE,
+                MAX_MESSAGE=MAX_MESSAGE,
+            ),
             field="message",
         )
     if request.service_kind not in set(service_kinds):
         raise ValidationFailed(
-            f"Unknown service kind {request.service_kind!r}.", field="service_kind"
+            Phrase("Unknown service kind {service_kind}.", service_kind=repr(request.service_kind)),
+            field="service_kind",
         )
 
 
 def check_points(points: int, max_points: int) -> None:
     """Refuse points per recipient that are not a whole number from 1 to the maximum."""
     if isinstance(points, bool) or not isinstance(points, int):
-        raise ValidationFailed("Points must be a whole number.", field="points")
+        raise ValidationFailed(N_("Points must be a whole number."), field="points")
     if not 1 <= points <= max_points:
         raise ValidationFailed(
-            f"Points per recipient must be between 1 and {max_points}.",
+            Phrase(
+                "Points per recipient must be between 1 and {max_points}.", max_points=max_points
+            ),
             field="points",
             maximum=max_points,
         )
@@ -112,8 +120,11 @@ def check_withdrawal(giver_id: int, asker_id: int | None, given_at: datetime, no
     if now - given_at > WITHDRAWAL_WINDOW:
         minutes = int(WITHDRAWAL_WINDOW.total_seconds() // 60)
         raise WithdrawalWindowPassed(
-            f"An award can be withdrawn only in its first {minutes} minutes; "
-            "ask an admin to reverse it."
+            Phrase(
+                "An award can be withdrawn only in its first {minutes} minutes; ask an admin to "
+                "reverse it.",
+                minutes=minutes,
+            )
         )
 
 
@@ -144,7 +155,12 @@ def check_recipient_count(count: int) -> None:
     """Refuse an award naming fewer or more people than an award may name."""
     if not MIN_RECIPIENTS <= count <= MAX_RECIPIENTS:
         raise ValidationFailed(
-            f"Name between {MIN_RECIPIENTS} and {MAX_RECIPIENTS} recipients; you named {count}.",
+            Phrase(
+                "Name between {MIN_RECIPIENTS} and {MAX_RECIPIENTS} recipients; you named {count}.",
+                MIN_RECIPIENTS=MIN_RECIPIENTS,
+                MAX_RECIPIENTS=MAX_RECIPIENTS,
+                count=count,
+            ),
             field="recipients",
         )
 
@@ -154,7 +170,8 @@ def check_named_once(recipient_ids: Sequence[int], names: Sequence[str]) -> None
     index = first_duplicate_index(recipient_ids)
     if index >= 0:
         raise DuplicateRecipient(
-            f"{names[index]} is named twice; name each recipient once.", index=index
+            Phrase("{value} is named twice; name each recipient once.", value=names[index]),
+            index=index,
         )
 
 
@@ -175,8 +192,12 @@ def award_cost(points: int, recipients: int) -> int:
 def check_pair_cap(already_given: int, points: int, cap: int | None, recipient_id: int) -> None:
     if cap is not None and already_given + points > cap:
         raise PairCapReached(
-            f"You may give one person at most {cap} points a period; "
-            f"you have given them {already_given}.",
+            Phrase(
+                "You may give one person at most {cap} points a period; you have given them "
+                "{already_given}.",
+                cap=cap,
+                already_given=already_given,
+            ),
             recipient=recipient_id,
             cap=cap,
             given=already_given,
@@ -212,13 +233,20 @@ def check_manager_eligible(name: str, kind: str, active: bool) -> None:
     """Refuse a manager who is a bot, a service account or deactivated: they lead no one."""
     if kind != "person":
         raise ManagerIneligible(
-            f"{name} is a {kind} account and cannot be anyone's manager; choose a person.",
+            Phrase(
+                "{name} is a {kind} account and cannot be anyone's manager; choose a person.",
+                name=name,
+                kind=kind,
+            ),
             field="manager_id",
             kind=kind,
         )
     if not active:
         raise ManagerIneligible(
-            f"{name} is deactivated and cannot be anyone's manager; choose an active person.",
+            Phrase(
+                "{name} is deactivated and cannot be anyone's manager; choose an active person.",
+                name=name,
+            ),
             field="manager_id",
             kind=kind,
         )

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ledger import audit
 from ledger.db import db, write_transaction
 from ledger.errors import NotFound, ValidationFailed
+from ledger.i18n import N_
 from ledger.models import PasswordLink, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.services.access import hash_password
@@ -127,7 +128,7 @@ def change_password(
     def body(ctx):
         user = _active(user_id)
         if not user.password_hash or not check_password_hash(user.password_hash, current):
-            raise ValidationFailed("The current password is not right.", field="current")
+            raise ValidationFailed(N_("The current password is not right."), field="current")
         store_password(user.id, new, now)
         return Outcome({"id": user.id}, "user", user.id)
 
@@ -137,7 +138,7 @@ def change_password(
 def _active(user_id: int) -> User:
     user = db.session.get(User, user_id, populate_existing=True)
     if user is None or not user.active:
-        raise NotFound("No active person with that id.")
+        raise NotFound(N_("No active person with that id."))
     return user
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from ledger.errors import ValidationFailed
+from ledger.i18n import N_, Phrase
 
 # Explicit embeddings, overrides and isolates reorder the text around them until closed, so a
 # name holding one can flip the sentence it is shown in. Marks (LRM, RLM, ALM) only nudge
@@ -26,8 +27,9 @@ def text_problem(value: str, *, multiline: bool = False, min_visible: int = 0) -
         if problem is not None:
             return problem
     if min_visible and visible_length(value) < min_visible:
-        noun = "character" if min_visible == 1 else "characters"
-        return f"Write at least {min_visible} visible {noun}."
+        if min_visible == 1:
+            return N_("Write at least 1 visible character.")
+        return Phrase("Write at least {count} visible characters.", count=min_visible)
     return None
 
 
@@ -56,15 +58,17 @@ def _character_problem(char: str, multiline: bool) -> str | None:
     code = f"U+{ord(char):04X}"
     category = unicodedata.category(char)
     if category == "Cs":
-        return f"Remove the lone surrogate {code}: it is not a character."
+        return Phrase("Remove the lone surrogate {code}: it is not a character.", code=code)
     if char == "\x00":
-        return "Remove the NUL character (U+0000)."
+        return N_("Remove the NUL character (U+0000).")
     if category == "Cc" and not (multiline and char in PROSE_CONTROLS):
         if char in PROSE_CONTROLS:
-            return f"Keep it on one line: remove the line break or tab ({code})."
-        return f"Remove the control character {code}."
+            return Phrase("Keep it on one line: remove the line break or tab ({code}).", code=code)
+        return Phrase("Remove the control character {code}.", code=code)
     if not multiline and category in LINE_BREAKS:
-        return f"Keep it on one line: remove the line separator ({code})."
+        return Phrase("Keep it on one line: remove the line separator ({code}).", code=code)
     if not multiline and char in BIDI_CONTROLS:
-        return f"Remove the text-direction control {code}: it reorders the text around it."
+        return Phrase(
+            "Remove the text-direction control {code}: it reorders the text around it.", code=code
+        )
     return None

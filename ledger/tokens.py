@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, update
 from ledger.db import db, write_transaction
 from ledger.documents import timestamp
 from ledger.errors import NotFound, ValidationFailed
+from ledger.i18n import N_, Phrase
 from ledger.models import SCOPES, ApiToken, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.text import check_text
@@ -53,21 +54,27 @@ def check_on_behalf(user: User, wanted: set[str], *, creator_is_admin: bool) -> 
         return
     if user.kind != "service":
         raise ValidationFailed(
-            f"The on-behalf scope is only for service accounts, and {user.name} is a "
-            f"{user.kind}: create a service account for the integration and give its token "
-            "the award and on-behalf scopes.",
+            Phrase(
+                "The on-behalf scope is only for service accounts, and {name} is a {kind}: create "
+                "a service account for the integration and give its token the award and on-behalf "
+                "scopes.",
+                name=user.name,
+                kind=user.kind,
+            ),
             field="scopes",
             needs_kind="service",
         )
     if "award" not in wanted:
         raise ValidationFailed(
-            "The on-behalf scope gives awards for others, so it needs the award scope too: "
-            "add award.",
+            N_(
+                "The on-behalf scope gives awards for others, so it needs the award scope too: "
+                "add award."
+            ),
             field="scopes",
             add_scopes=["award"],
         )
     if not creator_is_admin:
-        raise ValidationFailed("Only an admin may grant the on-behalf scope.", field="scopes")
+        raise ValidationFailed(N_("Only an admin may grant the on-behalf scope."), field="scopes")
 
 
 def create_token(
@@ -86,24 +93,30 @@ def create_token(
     def body(ctx):
         user = db.session.get(User, user_id)
         if user is None:
-            raise NotFound("No such user.")
+            raise NotFound(N_("No such user."))
         wanted = set(scopes)
         unknown = wanted - set(SCOPES)
         if unknown or not wanted:
-            raise ValidationFailed(f"Choose scopes among {', '.join(SCOPES)}.", field="scopes")
+            raise ValidationFailed(
+                Phrase("Choose scopes among {choices}.", choices=", ".join(SCOPES)), field="scopes"
+            )
         check_on_behalf(user, wanted, creator_is_admin=creator_is_admin)
         beyond = wanted - allowed_scopes(user)
         if beyond:
             raise ValidationFailed(
-                f"{user.name}'s role does not allow the scopes {', '.join(sorted(beyond))}.",
+                Phrase(
+                    "{name}'s role does not allow the scopes {choices}.",
+                    name=user.name,
+                    choices=", ".join(sorted(beyond)),
+                ),
                 field="scopes",
             )
         clean = (name or "").strip()
         check_text(clean, "name", min_visible=1)
         if not 1 <= len(clean) <= 100:
-            raise ValidationFailed("Name the token (1 to 100 characters).", field="name")
+            raise ValidationFailed(N_("Name the token (1 to 100 characters)."), field="name")
         if expires_days is not None and not 1 <= expires_days <= 3650:
-            raise ValidationFailed("Expiry must be 1 to 3650 days.", field="expires_days")
+            raise ValidationFailed(N_("Expiry must be 1 to 3650 days."), field="expires_days")
         expires_at = now + timedelta(days=expires_days) if expires_days else None
         token_id = db.session.execute(
             insert(ApiToken)
@@ -175,7 +188,7 @@ def revoke_token(
             query.values(revoked_at=now).execution_options(synchronize_session=False)
         ).rowcount
         if not changed:
-            raise NotFound("No such active token.")
+            raise NotFound(N_("No such active token."))
         return Outcome({"id": token_id, "revoked_at": timestamp(now)}, "token", token_id)
 
     return run_operation("revoke_token", body, now=now, actor=actor)

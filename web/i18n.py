@@ -15,16 +15,35 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, format_decimal, get_locale, gettext, refresh
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import LanguageAccept
 
 from ledger.bonus.money import decimals
-from ledger.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
+from ledger.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, translated
 from ops.edge import is_api_request
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 # The primary subtag of an Accept-Language entry -> the language Baton answers in.
 BY_PRIMARY_TAG = {language.split("_")[0].lower(): language for language in LANGUAGES}
+# How pages name the directory's codes (users.role, users.kind).
+ROLE_NAMES = {"employee": _l("Employee"), "manager": _l("Manager"), "admin": _l("Admin")}
+KIND_NAMES = {"person": _l("person"), "bot": _l("bot"), "service": _l("service account")}
+# How pages name a bonus run's status.
+RUN_STATUSES = {
+    "draft": _l("draft"),
+    "committed": _l("committed"),
+    "paid": _l("paid"),
+    "voided": _l("voided"),
+}
+# How the HR import names what it did with each row.
+IMPORT_STATUSES = {
+    "created": _l("created"),
+    "updated": _l("updated"),
+    "unchanged": _l("unchanged"),
+    "error": _l("error"),
+    "pending": _l("pending"),
+}
 
 
 def init_app(app: Flask) -> None:
@@ -37,9 +56,21 @@ def init_app(app: Flask) -> None:
     app.before_request(refresh)
     # A {% trans %} block's line breaks and indents are not part of its message id.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.jinja_env.globals.update(html_lang=html_lang, LANGUAGE_NAMES=LANGUAGE_NAMES)
+    app.jinja_env.globals.update(
+        html_lang=html_lang,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        ROLE_NAMES=ROLE_NAMES,
+        KIND_NAMES=KIND_NAMES,
+        IMPORT_STATUSES=IMPORT_STATUSES,
+        RUN_STATUSES=RUN_STATUSES,
+    )
     app.jinja_env.filters.update(
-        when=when, window=window, day_month=day_month, number=number, money=money
+        when=when,
+        window=window,
+        day_month=day_month,
+        number=number,
+        money=money,
+        translated=translated,
     )
 
 

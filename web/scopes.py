@@ -3,34 +3,42 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import gettext
 from flask_login import current_user
 
+from ledger.i18n import N_
 from ledger.queries.people import departments, user_by_id
 
-COMPANY = "The whole company"
-PEERS = "My peers (people who share my manager)"
-UNDER_ME = "Everyone under me"
+COMPANY = N_("The whole company")
+PEERS = N_("My peers (people who share my manager)")
+UNDER_ME = N_("Everyone under me")
 
 
 def scope_label(scope: str) -> str:
     """Name a scope as people read it, never as a raw id: `team:7` is `Everyone under Ann`."""
     kind, _, number = (scope or "").partition(":")
     if kind == "company":
-        return COMPANY
+        return gettext(COMPANY)
     if kind == "team" and not number:
-        return PEERS
+        return gettext(PEERS)
     if kind == "team" and number.isdigit():
         if current_user.is_authenticated and int(number) == current_user.id:
-            return UNDER_ME
+            return gettext(UNDER_ME)
         person = user_by_id(int(number))
-        return f"Everyone under {person.name}" if person else scope
+        return gettext("Everyone under %(name)s", name=person.name) if person else scope
     if kind == "department" and not number:
-        name = current_user.department.name if current_user.department_id else "none"
-        return f"My department ({name})"
+        if not current_user.department_id:
+            return gettext("My department (none)")
+        return gettext("My department (%(name)s)", name=current_user.department.name)
     if kind == "department" and number.isdigit():
         names = {d["id"]: d["name"] for d in departments()}
-        return f"Department: {names.get(int(number), number)}"
+        return department_label(names.get(int(number), number))
     return scope
+
+
+def department_label(name: str) -> str:
+    """Name another department as a scope: `Department: Sales`."""
+    return gettext("Department: %(name)s", name=name)
 
 
 def own_scopes(manage: bool) -> list[str]:

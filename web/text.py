@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 
+from ledger.i18n import translated
 from ledger.text import text_problem
 from ops.edge import is_api_request, is_scim_request
 
@@ -26,7 +28,7 @@ class TextRule:
             return
         problem = text_problem(field.data, multiline=self.multiline, min_visible=self.min_visible)
         if problem is not None:
-            raise ValidationError(problem)
+            raise ValidationError(translated(problem))
 
 
 def default_rule(field) -> TextRule:
@@ -51,7 +53,8 @@ class TextForm(FlaskForm):
 def search_text(name: str = "q") -> tuple[str, str | None]:
     """Return a search box's text and, when it breaks the text rule, the problem to show."""
     text = request.args.get(name, "")
-    return text, text_problem(text)
+    problem = text_problem(text)
+    return text, None if problem is None else translated(problem)
 
 
 def refuse_unreadable_query():
@@ -63,7 +66,11 @@ def refuse_unreadable_query():
         if problem is None and text_problem(name) is not None:
             problem = text_problem(name)
         if problem is not None:
-            advice = f"The “{name[:40]}” part of the address cannot be read: {problem}"
-            title = "That address holds a character Baton does not accept"
+            advice = gettext(
+                "The “%(name)s” part of the address cannot be read: %(problem)s",
+                name=name[:40],
+                problem=translated(problem),
+            )
+            title = gettext("That address holds a character Baton does not accept")
             return render_template("error.html", status=400, title=title, advice=advice), 400
     return None

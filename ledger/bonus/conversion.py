@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ledger.db import db
 from ledger.errors import DraftStale, Forbidden
+from ledger.i18n import N_
 from ledger.id_lists import among
 from ledger.models import AwardLine, BonusRun, BonusRunLine, Conversion, User
 from ledger.postings import Move, ensure_clawback, ensure_earned, post, system_account
@@ -27,7 +28,7 @@ def stale(run: BonusRun, found: Preview) -> DraftStale:
 def check_not_involved(committer: User, found: Preview) -> None:
     """Separation of duties holds for whoever commits, not only for the creator."""
     if committer.id in {line.user_id for line in found.eligible}:
-        raise Forbidden("You are paid by this run; someone else must commit it.")
+        raise Forbidden(N_("You are paid by this run; someone else must commit it."))
     line_ids = [line_id for line in found.eligible for line_id, _ in found.line_ids[line.user_id]]
     gave = db.session.scalar(
         select(AwardLine.id)
@@ -35,7 +36,7 @@ def check_not_involved(committer: User, found: Preview) -> None:
         .limit(1)
     )
     if gave is not None:
-        raise Forbidden("This run pays points you gave; someone else must commit it.")
+        raise Forbidden(N_("This run pays points you gave; someone else must commit it."))
 
 
 def convert(ctx, run: BonusRun, found: Preview, creator: User) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ledger.errors import ValidationFailed
+from ledger.i18n import Phrase
 
 # Active ISO 4217 codes; every one uses two decimals unless listed in DECIMALS.
 _CODES = """
@@ -28,7 +29,10 @@ def check_currency(code: str) -> str:
     """Return the currency code if it is an active ISO 4217 code, else refuse it."""
     if not isinstance(code, str) or code not in ISO_4217:
         raise ValidationFailed(
-            f"{code!r} is not an ISO 4217 currency code (e.g. EUR, USD, JPY).", field="currency"
+            Phrase(
+                "{code} is not an ISO 4217 currency code (e.g. EUR, USD, JPY).", code=repr(code)
+            ),
+            field="currency",
         )
     return code
 
@@ -52,8 +56,12 @@ def minor_units(text: str, currency: str, *, field: str) -> int:
     whole, dot, fraction = cleaned.partition(".")
     if not whole.isdigit() or (dot and not fraction.isdigit()) or len(fraction) > places:
         raise ValidationFailed(
-            f"Enter an amount like {major_units(1250 * 10 ** max(places - 2, 0), currency)}"
-            f" ({currency} has {places} decimals).",
+            Phrase(
+                "Enter an amount like {major_units} ({currency} has {places} decimals).",
+                major_units=major_units(1250 * 10 ** max(places - 2, 0), currency),
+                currency=currency,
+                places=places,
+            ),
             field=field,
         )
     return int(whole) * 10**places + int(fraction.ljust(places, "0") or 0)

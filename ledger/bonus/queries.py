@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ledger.db import db
 from ledger.errors import NotFound, ValidationFailed
+from ledger.i18n import N_, Phrase
 from ledger.id_lists import among
 from ledger.models import BonusRun, BonusRunLine, User
 
@@ -38,7 +39,7 @@ def visible_run(run_id: int, viewer: User | None) -> BonusRun:
     """Return the run if the viewer may manage it; otherwise it does not exist for them."""
     run = db.session.get(BonusRun, run_id)
     if run is None or not can_manage(viewer, run):
-        raise NotFound(f"There is no bonus run {run_id} within your reach.")
+        raise NotFound(Phrase("There is no bonus run {run_id} within your reach.", run_id=run_id))
     return run
 
 
@@ -75,7 +76,9 @@ def payroll(run_id: int, viewer: User | None) -> list[dict[str, Any]]:
     """Return one payroll row per person paid more than zero by a committed run."""
     run = visible_run(run_id, viewer)
     if run.status == "draft":
-        raise NotCommitted(f"Bonus run {run.id} is a draft; commit it to get a payroll file.")
+        raise NotCommitted(
+            Phrase("Bonus run {id} is a draft; commit it to get a payroll file.", id=run.id)
+        )
     if run.status == "voided":
         return []
     rows = db.session.execute(
@@ -131,8 +134,10 @@ def _decode(cursor: str) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
-        raise ValidationFailed("The cursor is not one this server gave.", field="cursor") from error
+        raise ValidationFailed(
+            N_("The cursor is not one this server gave."), field="cursor"
+        ) from error
     prefix, _, number = text.partition(":")
     if prefix != "run" or not number.isdigit() or len(number) > 10:
-        raise ValidationFailed("The cursor is not one this server gave.", field="cursor")
+        raise ValidationFailed(N_("The cursor is not one this server gave."), field="cursor")
     return int(number)

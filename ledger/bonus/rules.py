@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ledger.errors import ValidationFailed
+from ledger.i18n import N_, Phrase
 
 RULE_TYPES = ("rate", "pool")
 MAX_CENTS_PER_POINT = 10**6
@@ -189,16 +190,16 @@ def pool_amounts(
 def check_rule(rule: Rule) -> None:
     """Refuse a rule whose type or amounts are outside the documented ranges."""
     if rule.type not in RULE_TYPES:
-        raise ValidationFailed("The rule type must be rate or pool.", field="rule.type")
+        raise ValidationFailed(N_("The rule type must be rate or pool."), field="rule.type")
     if rule.type == "rate":
         _check_range(rule.cents_per_point, 1, MAX_CENTS_PER_POINT, "rule.cents_per_point")
         if rule.pool_cents is not None:
-            raise ValidationFailed("A rate rule takes no pool_cents.", field="rule.pool_cents")
+            raise ValidationFailed(N_("A rate rule takes no pool_cents."), field="rule.pool_cents")
     else:
         _check_range(rule.pool_cents, 1, MAX_POOL_CENTS, "rule.pool_cents")
         if rule.cents_per_point is not None:
             raise ValidationFailed(
-                "A pool rule takes no cents_per_point.", field="rule.cents_per_point"
+                N_("A pool rule takes no cents_per_point."), field="rule.cents_per_point"
             )
     if rule.cap_cents is not None:
         _check_range(rule.cap_cents, 1, MAX_CAP_CENTS, "cap_cents")
@@ -209,4 +210,12 @@ def check_rule(rule: Rule) -> None:
 
 def _check_range(value: object, low: int, high: int, field: str) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ValidationFailed(f"{field} must be a whole number from {low} to {high}.", field=field)
+        raise ValidationFailed(
+            Phrase(
+                "{field} must be a whole number from {low} to {high}.",
+                field=field,
+                low=low,
+                high=high,
+            ),
+            field=field,
+        )

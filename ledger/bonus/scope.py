@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ledger.db import db
 from ledger.errors import Forbidden, NotFound, ValidationFailed
+from ledger.i18n import N_
 from ledger.models import BonusRun, Department, User
 from ledger.queries.org import subtree
 
@@ -28,7 +29,7 @@ def check_scope(scope: str) -> tuple[str, int | None]:
 def check_manager(actor: User | None) -> User:
     """Refuse anyone who may not run bonus runs at all."""
     if actor is None or not actor.active or actor.role not in MANAGING_ROLES:
-        raise Forbidden("Only active managers and admins run bonus runs.")
+        raise Forbidden(N_("Only active managers and admins run bonus runs."))
     return actor
 
 
@@ -44,24 +45,24 @@ def scope_members(scope: str, actor: User) -> set[int]:
     admin = actor.role == "admin"
     if kind == "company":
         if not admin:
-            raise Forbidden("Only admins run company-wide bonus runs.")
+            raise Forbidden(N_("Only admins run company-wide bonus runs."))
         members = set(db.session.scalars(select(User.id).where(User.kind == "person")))
     elif kind == "team":
         manager = db.session.get(User, number)
         reach = None if admin else subtree(actor.id)
         if manager is None or not (admin or number == actor.id or number in reach):
-            raise NotFound("No such team within your reach.")
+            raise NotFound(N_("No such team within your reach."))
         members = subtree(number)
     else:
         if db.session.get(Department, number) is None:
-            raise NotFound("No such department.")
+            raise NotFound(N_("No such department."))
         members = set(
             db.session.scalars(
                 select(User.id).where(User.department_id == number, User.kind == "person")
             )
         )
         if not admin and members - subtree(actor.id) - {actor.id}:
-            raise Forbidden("Part of this department is outside your reach; run it by team.")
+            raise Forbidden(N_("Part of this department is outside your reach; run it by team."))
     people = set(db.session.scalars(select(User.id).where(User.kind == "person")))
     return (members & people) - {actor.id}
 

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from ledger.db import db
 from ledger.errors import AlreadyCommitted, DraftStale, EmptyRun, LedgerError, NotFound
+from ledger.i18n import Phrase
 from ledger.models import BonusRun, BonusRunLine, Conversion, User
 from ledger.notifications import notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
@@ -82,7 +83,10 @@ def refresh_draft(run_id: int, *, now: datetime, actor: Actor) -> OperationResul
     def body(ctx):
         run = _locked_run(run_id, actor)
         if run.status != "draft":
-            raise AlreadyCommitted(f"Bonus run {run.id} is {run.status}.", status=run.status)
+            raise AlreadyCommitted(
+                Phrase("Bonus run {id} is {status}.", id=run.id, status=run.status),
+                status=run.status,
+            )
         found = preview(run, db.session.get(User, run.created_by_id))
         _remember(run, found)
         return Outcome(
@@ -115,7 +119,10 @@ def commit_run(
     def body(ctx):
         run = _locked_run(run_id, actor)
         if run.status != "draft":
-            raise AlreadyCommitted(f"Bonus run {run.id} is {run.status}.", status=run.status)
+            raise AlreadyCommitted(
+                Phrase("Bonus run {id} is {status}.", id=run.id, status=run.status),
+                status=run.status,
+            )
         creator = db.session.get(User, run.created_by_id)
         committer = check_manager(_user(actor))
         # Lock the lines, then derive again: a reversal or another run that won the lock
@@ -162,7 +169,9 @@ def void_run(
     def body(ctx):
         run = _locked_run(run_id, actor)
         if run.status == "paid":
-            raise AlreadyPaid(f"Bonus run {run.id} is paid; it can no longer be voided.")
+            raise AlreadyPaid(
+                Phrase("Bonus run {id} is paid; it can no longer be voided.", id=run.id)
+            )
         if run.status == "committed":
             post(ctx, void_moves(run))
             db.session.execute(
@@ -187,9 +196,11 @@ def mark_paid(
     def body(ctx):
         run = _locked_run(run_id, actor)
         if run.status == "draft":
-            raise NotCommitted(f"Bonus run {run.id} is still a draft; commit it first.")
+            raise NotCommitted(
+                Phrase("Bonus run {id} is still a draft; commit it first.", id=run.id)
+            )
         if run.status == "voided":
-            raise AlreadyVoided(f"Bonus run {run.id} was voided.")
+            raise AlreadyVoided(Phrase("Bonus run {id} was voided.", id=run.id))
         if run.status != "committed":
             return _state_outcome(run)
         run.status, run.paid_at = "paid", now
@@ -227,7 +238,7 @@ def _locked_run(run_id: int, actor: Actor) -> BonusRun:
         .execution_options(populate_existing=True)
     ).first()
     if run is None or not can_manage(_user(actor), run):
-        raise NotFound(f"There is no bonus run {run_id} within your reach.")
+        raise NotFound(Phrase("There is no bonus run {run_id} within your reach.", run_id=run_id))
     return run
 
 

@@ -10,6 +10,7 @@ from ledger.chat import grammar
 from ledger.chat.links import offer_link
 from ledger.chat.people import person_for_slack, resolve_mentions
 from ledger.errors import LedgerError, ValidationFailed
+from ledger.i18n import N_
 from ledger.operations import Actor, IdempotencyKey, request_hash
 from ledger.queries.balances import balances
 from ledger.queries.service_kinds import active_kind_codes
@@ -53,7 +54,7 @@ def _give(command: grammar.Give, chat: ChatRequest, giver_id: int, now: datetime
     try:
         if command.service_kind is None:
             raise ValidationFailed(
-                "Name how they served you with a #kind, e.g. #handoff.", field="service_kind"
+                N_("Name how they served you with a #kind, e.g. #handoff."), field="service_kind"
             )
         recipients = resolve_mentions(command.mentions)
         result = award_points(

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 
 from ledger.db import db
 from ledger.errors import NotFound, ValidationFailed
+from ledger.i18n import N_, Phrase
 from ledger.models import SlackLink, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 
@@ -28,7 +29,7 @@ def check_slack_user_id(value: str | None) -> str | None:
         return None
     if not isinstance(value, str) or not SLACK_USER_ID.match(value.strip().upper()):
         raise ValidationFailed(
-            "A Slack member id looks like U0123ABCD (Profile → ⋮ → Copy member ID).",
+            N_("A Slack member id looks like U0123ABCD (Profile → ⋮ → Copy member ID)."),
             field="slack_user_id",
         )
     return value.strip().upper()
@@ -43,7 +44,12 @@ def check_slack_owner(slack_user_id: str | None, user_id: int) -> None:
     )
     if holder is not None:
         raise SlackAccountTaken(
-            f"Slack account {slack_user_id} is already linked to {holder}.", field="slack_user_id"
+            Phrase(
+                "Slack account {slack_user_id} is already linked to {holder}.",
+                slack_user_id=slack_user_id,
+                holder=holder,
+            ),
+            field="slack_user_id",
         )
 
 
@@ -90,7 +96,7 @@ def claim_link(raw: str, *, user_id: int, now: datetime, actor: Actor) -> Operat
             .execution_options(populate_existing=True)
         ).first()
         if link is None or link.used_at is not None or link.expires_at <= now:
-            raise NotFound("This link has expired or was already used; type the command again.")
+            raise NotFound(N_("This link has expired or was already used; type the command again."))
         check_slack_owner(link.slack_user_id, user_id)
         claimed = db.session.execute(
             update(SlackLink)
@@ -99,7 +105,7 @@ def claim_link(raw: str, *, user_id: int, now: datetime, actor: Actor) -> Operat
             .execution_options(synchronize_session=False)
         ).rowcount
         if claimed != 1:
-            raise NotFound("This link was already used.")
+            raise NotFound(N_("This link was already used."))
         db.session.execute(
             update(User)
             .where(User.id == user_id)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ledger.chat.grammar import Mention
 from ledger.db import db
 from ledger.errors import UnknownRecipient
+from ledger.i18n import Phrase
 from ledger.models import User
 
 
@@ -27,8 +28,11 @@ def _resolve(mention: Mention, index: int) -> int:
         user = person_for_slack(mention.slack_user_id)
         if user is None:
             raise UnknownRecipient(
-                f"{mention.shown()} has not linked their Slack account to Baton yet; "
-                "they can link it by typing the command once.",
+                Phrase(
+                    "{shown} has not linked their Slack account to Baton yet; they can link it by "
+                    "typing the command once.",
+                    shown=mention.shown(),
+                ),
                 index=index,
             )
         return user.id
@@ -51,8 +55,14 @@ def _resolve(mention: Mention, index: int) -> int:
     if len(active) == 1:
         return active[0]
     if not candidates:
-        raise UnknownRecipient(f"No one in Baton goes by @{handle}.", index=index)
+        raise UnknownRecipient(
+            Phrase("No one in Baton goes by @{handle}.", handle=handle), index=index
+        )
     raise UnknownRecipient(
-        f"@{handle} matches {len(candidates)} people; mention them with Slack's @ picker.",
+        Phrase(
+            "@{handle} matches {candidates_count} people; mention them with Slack's @ picker.",
+            handle=handle,
+            candidates_count=len(candidates),
+        ),
         index=index,
     )

@@ -15,6 +15,7 @@ from ledger.delivery import safety
 from ledger.delivery.secrets import new_secret, seal
 from ledger.documents import timestamp
 from ledger.errors import NotFound, ValidationFailed
+from ledger.i18n import Phrase
 from ledger.models import Delivery, OutboxEvent, Webhook
 from ledger.operations import Actor, Outcome, run_operation
 from ledger.outbox import EVENT_TYPES
@@ -31,8 +32,11 @@ def create_webhook(
     text = (description or "").strip()
     if len(text) > MAX_DESCRIPTION or not safety.printable(text):
         raise ValidationFailed(
-            f"A description has at most {MAX_DESCRIPTION} characters, none of them control "
-            "characters.",
+            Phrase(
+                "A description has at most {MAX_DESCRIPTION} characters, none of them control "
+                "characters.",
+                MAX_DESCRIPTION=MAX_DESCRIPTION,
+            ),
             field="description",
         )
     secret = new_secret()
@@ -97,7 +101,7 @@ def delete_webhook(webhook_id: int, *, now: datetime, actor: Actor) -> None:
     def body(ctx):
         hook = db.session.get(Webhook, webhook_id, with_for_update=True, populate_existing=True)
         if hook is None:
-            raise NotFound(f"There is no webhook {webhook_id}.")
+            raise NotFound(Phrase("There is no webhook {webhook_id}.", webhook_id=webhook_id))
         if hook.deleted_at is not None:
             return Outcome({"id": hook.id, "deleted": True}, "webhook", hook.id)
         hook.deleted_at, hook.active = now, False
@@ -142,7 +146,13 @@ def retry_delivery(
             .with_for_update()
         ).first()
         if delivery is None:
-            raise NotFound(f"Webhook {webhook_id} has no delivery {delivery_id}.")
+            raise NotFound(
+                Phrase(
+                    "Webhook {webhook_id} has no delivery {delivery_id}.",
+                    webhook_id=webhook_id,
+                    delivery_id=delivery_id,
+                )
+            )
         if not hook.active:
             hook.active, hook.disabled_at, hook.disabled_reason = True, None, None
         delivery.status, delivery.next_attempt_at, delivery.claim_token = "pending", now, None
@@ -183,7 +193,7 @@ def _events(events: Sequence[str]) -> list[str]:
     unknown = sorted(set(events) - set(EVENT_TYPES))
     if unknown or not events:
         raise ValidationFailed(
-            f"Subscribe to one or more of: {', '.join(EVENT_TYPES)}.",
+            Phrase("Subscribe to one or more of: {choices}.", choices=", ".join(EVENT_TYPES)),
             field="events",
         )
     return sorted(set(events))
@@ -192,5 +202,5 @@ def _events(events: Sequence[str]) -> list[str]:
 def _live(webhook_id: int, *, lock: bool = False) -> Webhook:
     hook = db.session.get(Webhook, webhook_id, with_for_update=lock, populate_existing=True)
     if hook is None or hook.deleted_at is not None:
-        raise NotFound(f"There is no webhook {webhook_id}.")
+        raise NotFound(Phrase("There is no webhook {webhook_id}.", webhook_id=webhook_id))
     return hook

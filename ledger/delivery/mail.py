@@ -57,7 +57,7 @@ class MailChannel:
         _, what = kinds.KINDS[event.type]
         payload = json.loads(delivery.payload or "{}")
         mail = what(json.loads(event.data), person, payload)
-        return Letter(Recipient(person.id, person.name, person.email), mail)
+        return Letter(Recipient(person.id, person.name, person.email, person.language), mail)
 
     def send(self, job: Job) -> Attempt:
         letter = job.prepared

@@ -11,6 +11,7 @@ from flask import current_app
 
 from ledger.config import is_production
 from ledger.errors import ValidationFailed
+from ledger.i18n import N_, Phrase
 
 MAX_URL = 2000
 TRUE = {"1", "true", "yes", "on"}
@@ -40,24 +41,28 @@ def check_url(url: str, rules: Policy) -> str:
     """Refuse a URL no delivery may use; return it cleaned of surrounding space."""
     url = (url or "").strip()
     if not 1 <= len(url) <= MAX_URL:
-        raise ValidationFailed(f"Give a URL of at most {MAX_URL} characters.", field="url")
+        raise ValidationFailed(
+            Phrase("Give a URL of at most {MAX_URL} characters.", MAX_URL=MAX_URL), field="url"
+        )
     if not printable(url) or any(character.isspace() for character in url):
-        raise ValidationFailed("A URL has no spaces or control characters.", field="url")
+        raise ValidationFailed(N_("A URL has no spaces or control characters."), field="url")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise ValidationFailed("That URL cannot be read.", field="url") from None
+        raise ValidationFailed(N_("That URL cannot be read."), field="url") from None
     allowed = ("https",) if rules.https_only else ("https", "http")
     if parts.scheme not in allowed:
-        raise ValidationFailed(f"Use a {' or '.join(allowed)} URL.", field="url")
+        raise ValidationFailed(
+            Phrase("Use a {choices} URL.", choices=" or ".join(allowed)), field="url"
+        )
     if not parts.hostname or parts.username is not None or parts.password is not None:
-        raise ValidationFailed("Give a host, and no user name or password.", field="url")
+        raise ValidationFailed(N_("Give a host, and no user name or password."), field="url")
     if parts.fragment or port == 0:
-        raise ValidationFailed("Give a URL without a fragment or port 0.", field="url")
+        raise ValidationFailed(N_("Give a URL without a fragment or port 0."), field="url")
     if not rules.allow_private and _names_inside(parts.hostname):
         raise ValidationFailed(
-            "That address is inside the network; webhooks go to public hosts only.", field="url"
+            N_("That address is inside the network; webhooks go to public hosts only."), field="url"
         )
     return url
 
@@ -76,15 +81,23 @@ def resolve(host: str, port: int, rules: Policy) -> str:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise UnsafeTarget(f"cannot resolve {host}: {error}") from error
+        raise UnsafeTarget(
+            Phrase("cannot resolve {host}: {error}", host=host, error=error)
+        ) from error
     addresses = [info[4][0] for info in found]
     if not rules.allow_private:
         inside = [address for address in addresses if is_inside(address)]
         if inside:
             # One inside answer is enough to refuse: a rebinding host mixes them.
-            raise UnsafeTarget(f"{host} resolves to an address inside the network ({inside[0]})")
+            raise UnsafeTarget(
+                Phrase(
+                    "{host} resolves to an address inside the network ({value})",
+                    host=host,
+                    value=inside[0],
+                )
+            )
     if not addresses:
-        raise UnsafeTarget(f"{host} has no address")
+        raise UnsafeTarget(Phrase("{host} has no address", host=host))
     return addresses[0]
 
 

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from ledger.errors import ValidationFailed
+from ledger.i18n import Phrase
 from ledger.imports.apply import apply_plan
 from ledger.imports.plan import Plan, make_plan
 from ledger.operations import Actor, Outcome, run_operation
@@ -49,7 +50,9 @@ def import_users(
     nothing either way.
     """
     if len(rows) > MAX_ROWS:
-        raise ValidationFailed(f"An import holds at most {MAX_ROWS} rows.")
+        raise ValidationFailed(
+            Phrase("An import holds at most {MAX_ROWS} rows.", MAX_ROWS=MAX_ROWS)
+        )
     if dry_run:
         plan = make_plan(rows, actor)
         _raise_if_bad(plan, dry_run=True)
@@ -171,7 +174,7 @@ def _reject(row: int, reason: str) -> None:
         "counts": {"created": 0, "updated": 0, "unchanged": 0, "error": 1},
         "rows": [{"row": row, "email": None, "status": "error", "reason": reason}],
     }
-    raise ImportRejected(f"Row {row}: {reason}", report=report)
+    raise ImportRejected(Phrase("Row {row}: {reason}", row=row, reason=reason), report=report)
 
 
 def _raise_if_bad(plan: Plan, *, dry_run: bool) -> None:
@@ -179,7 +182,11 @@ def _raise_if_bad(plan: Plan, *, dry_run: bool) -> None:
     if errors:
         first = errors[0]
         raise ImportRejected(
-            f"{len(errors)} rows are not valid; nothing was imported. "
-            f"Row {first['row']}: {first['reason']}",
+            Phrase(
+                "{errors_count} rows are not valid; nothing was imported. Row {row}: {reason}",
+                errors_count=len(errors),
+                row=first["row"],
+                reason=first["reason"],
+            ),
             report=plan.report(dry_run=dry_run),
         )

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ledger import clock
 from ledger.db import db
 from ledger.delivery.secrets import MAIL_LINKS, unseal
+from ledger.i18n import in_language, translated
 from ledger.mail import INVITATION, PASSWORD_LINK
 from ledger.messages import reason_from, say
 from ledger.models import ServiceKind, User
@@ -65,8 +66,12 @@ def award_what(data: dict, person: User, payload: dict) -> Mail:
     giver = data["giver"]["name"]
     code = data["service_kind"]
     kind = db.session.scalar(select(ServiceKind.name).where(ServiceKind.code == code))
-    subject = say("award.subject", giver=giver, why=reason_from(data["message"]), points=points)
-    values = {"giver": giver, "points": points, "kind_name": kind or data["service_kind"]}
+    language = person.language
+    why = reason_from(data["message"], language)
+    subject = say("award.subject", language, giver=giver, why=why, points=points)
+    with in_language(language):  # a built-in kind's name in the reader's language
+        kind_name = translated(kind) if kind else data["service_kind"]
+    values = {"giver": giver, "points": points, "kind_name": kind_name}
     return Mail("award", subject, "award_mail", {**values, "message": data["message"]})
 
 
@@ -77,8 +82,8 @@ def link_who(data: dict) -> list[tuple[int, str | None]]:
 def link_what(template: str) -> What:
     def what(data: dict, person: User, payload: dict) -> Mail:
         # Asked for by or for the person: no setting turns these off, so no unsubscribe.
-        link = unseal(data["sealed_link"], MAIL_LINKS) or say("link.lost")
-        return Mail(template, say(f"{template}.subject"), None, {"link": link})
+        link = unseal(data["sealed_link"], MAIL_LINKS) or say("link.lost", person.language)
+        return Mail(template, say(f"{template}.subject", person.language), None, {"link": link})
 
     return what
 
@@ -94,7 +99,7 @@ def digest_what(data: dict, person: User, payload: dict) -> Mail:
     from ledger.rules import DIRECTIONS
 
     digest = digest_for(person.id, data, clock.utcnow())
-    subject = say("digest.subject", week=data["week"])
+    subject = say("digest.subject", person.language, week=data["week"])
     return Mail("digest", subject, "digest", {"digest": digest, "directions": DIRECTIONS})
 
 
@@ -104,7 +109,7 @@ def disabled_who(data: dict) -> list[tuple[int, str | None]]:
 
 
 def disabled_what(data: dict, person: User, payload: dict) -> Mail:
-    subject = say("webhook_disabled.subject", url=data["url"])
+    subject = say("webhook_disabled.subject", person.language, url=data["url"])
     values = {"url": data["url"], "reason": data["reason"], "webhook_id": data["id"]}
     return Mail("webhook_disabled", subject, "webhook_mail", values)
 

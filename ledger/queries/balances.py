@@ -10,6 +10,7 @@ from ledger import rules, settings
 from ledger.calendar import period_bounds
 from ledger.db import db
 from ledger.errors import NotFound
+from ledger.i18n import Phrase
 from ledger.models import Account, Period, Transfer, User
 from ledger.periods import active_reports, current_period_key, policy_for
 
@@ -30,7 +31,7 @@ def balances(user_id: int, now: datetime) -> dict:
         ).first()
     person = db.session.execute(select(User.kind, User.active).where(User.id == user_id)).first()
     if person is None:
-        raise NotFound(f"There is no user {user_id}.")
+        raise NotFound(Phrase("There is no user {user_id}.", user_id=user_id))
     if not rules.holds_allowance(person.kind, person.active):
         # Bots, service accounts and people who left give nothing: 0 of 0, not a full allowance.
         total = remaining = 0

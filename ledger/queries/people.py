@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from ledger.db import db
 from ledger.errors import ValidationFailed
+from ledger.i18n import N_
 from ledger.models import AwardLine, Department, Reversal, User
 from ledger.rules import DIRECTIONS
 from ledger.text import check_text, storable
@@ -118,11 +119,13 @@ def _decode(cursor: str) -> tuple[str, int]:
         padded = cursor + "=" * (-len(cursor) % 4)
         name, user_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
-        raise ValidationFailed("The cursor is not one this server gave.", field="cursor") from error
+        raise ValidationFailed(
+            N_("The cursor is not one this server gave."), field="cursor"
+        ) from error
     if not isinstance(name, str) or not isinstance(user_id, int) or isinstance(user_id, bool):
-        raise ValidationFailed("The cursor is not one this server gave.", field="cursor")
+        raise ValidationFailed(N_("The cursor is not one this server gave."), field="cursor")
     if not storable(name):
-        raise ValidationFailed("The cursor is not one this server gave.", field="cursor")
+        raise ValidationFailed(N_("The cursor is not one this server gave."), field="cursor")
     return name, user_id
 
 

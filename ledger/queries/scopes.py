@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ledger import calendar, settings
 from ledger.db import db
 from ledger.errors import NotFound, ScopeMissing, ValidationFailed
+from ledger.i18n import N_, Phrase
 from ledger.models import Department, User
 from ledger.periods import current_period_key
 from ledger.queries.leaderboard import Window
@@ -31,12 +32,12 @@ def leaderboard_members(scope: str, viewer: User, *, manage: bool) -> set[int] |
     if kind == "department":
         department_id = _integer(argument) if argument else viewer.department_id
         if department_id is None or db.session.get(Department, department_id) is None:
-            raise NotFound("No such department.")
+            raise NotFound(N_("No such department."))
         members = set(
             db.session.scalars(select(User.id).where(User.department_id == department_id))
         )
         if department_id != viewer.department_id and not covers(viewer, members):
-            raise NotFound("No such department within your reach.")
+            raise NotFound(N_("No such department within your reach."))
         return members
     if kind == "team" and not argument:
         if viewer.manager_id is None:
@@ -45,12 +46,12 @@ def leaderboard_members(scope: str, viewer: User, *, manage: bool) -> set[int] |
     if kind == "team":
         manager_id = _integer(argument)
         if not manage:
-            raise ScopeMissing("Team leaderboards of a whole subtree need the manage scope.")
+            raise ScopeMissing(N_("Team leaderboards of a whole subtree need the manage scope."))
         if db.session.get(User, manager_id) is None or not can_reach(viewer, manager_id):
-            raise NotFound("No such team within your reach.")
+            raise NotFound(N_("No such team within your reach."))
         return subtree(manager_id)
     raise ValidationFailed(
-        "Scope must be company, department[:<id>], team or team:<manager id>.", field="scope"
+        N_("Scope must be company, department[:<id>], team or team:<manager id>."), field="scope"
     )
 
 
@@ -72,13 +73,13 @@ def ranking_scope(
     allowed it is refused: 403 without `manage`, 404 when the scope lies beyond the reach.
     """
     if by_direction and not manage:
-        raise ScopeMissing("The split by direction needs the manage scope.")
+        raise ScopeMissing(N_("The split by direction needs the manage scope."))
     members = leaderboard_members(scope, viewer, manage=manage)
     if by_direction is False or not manage:
         return RankingScope(members, False)
     allowed = covers(viewer, members)
     if by_direction and not allowed:
-        raise NotFound("The split by direction is only for people within your reach.")
+        raise NotFound(N_("The split by direction is only for people within your reach."))
     return RankingScope(members, allowed)
 
 
@@ -135,10 +136,11 @@ def window_for(
     zone = settings.timezone()
     if period is not None:
         if since is not None or until is not None:
-            raise ValidationFailed("Give either a period or since/until, not both.")
+            raise ValidationFailed(N_("Give either a period or since/until, not both."))
         if not calendar.is_period_key(period):
             raise ValidationFailed(
-                f"{period!r} is not a period: use YYYY-MM or YYYY-Qn.", field="period"
+                Phrase("{period} is not a period: use YYYY-MM or YYYY-Qn.", period=repr(period)),
+                field="period",
             )
         return Window(*calendar.period_bounds(period, zone))
     if since is None and until is None:
@@ -150,19 +152,19 @@ def window_for(
     )
     end = _instant(until, zone, end=True) if until is not None else now + timedelta(seconds=1)
     if end <= start:
-        raise ValidationFailed("`until` must come after `since`.", field="until")
+        raise ValidationFailed(N_("`until` must come after `since`."), field="until")
     return Window(start, end)
 
 
 def _instant(value: date | datetime, zone: str, *, end: bool) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise ValidationFailed("Give datetimes with an offset, e.g. 2026-11-01T00:00:00Z.")
+            raise ValidationFailed(N_("Give datetimes with an offset, e.g. 2026-11-01T00:00:00Z."))
         return value
     return calendar.local_midnight(value + timedelta(days=1) if end else value, zone)
 
 
 def _integer(text: str) -> int:
     if not text.isdigit() or len(text) > 10 or int(text) > 2**31 - 1:
-        raise ValidationFailed(f"{text!r} is not an id.", field="scope")
+        raise ValidationFailed(Phrase("{text} is not an id.", text=repr(text)), field="scope")
     return int(text)

@@ -5,7 +5,21 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ledger.db import db
+from ledger.i18n import N_
 from ledger.models import ServiceKind
+
+# The built-in kinds as the first migration wrote them, marked for the catalogues: pages show
+# them in the reader's language (ledger.i18n.translated); names an admin typed stay as typed.
+BUILTIN_TEXTS = (
+    N_("Met my need"),
+    N_("Met my real need: I, the internal customer, placed the order."),
+    N_("Proactive"),
+    N_("Helped before I asked."),
+    N_("Clean hand-off"),
+    N_("Passed the baton cleanly: nothing dropped, nothing to chase."),
+    N_("Lead time"),
+    N_("Gave me lead time to prepare."),
+)
 
 
 def service_kinds(active_only: bool = True) -> list[dict]:

@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from ledger.db import db
 from ledger.errors import CannotChangeSelf, ValidationFailed
+from ledger.i18n import N_, Phrase
 from ledger.models import Account, ApiToken, User
 from ledger.operations import Actor
 from ledger.services.periods import CHUNK, expire_allowances
@@ -21,7 +22,10 @@ MIN_PASSWORD = 10
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise ValidationFailed(
-            f"Use a password of at least {MIN_PASSWORD} characters.", field="password"
+            Phrase(
+                "Use a password of at least {MIN_PASSWORD} characters.", MIN_PASSWORD=MIN_PASSWORD
+            ),
+            field="password",
         )
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
@@ -31,10 +35,13 @@ def check_admin_rules(user: User, actor: Actor, *, demoting: bool, deactivating:
     if not (demoting or deactivating):
         return
     if actor.user_id is not None and actor.user_id == user.id:
-        what = "deactivate" if deactivating else "demote"
-        raise CannotChangeSelf(f"You cannot {what} yourself; ask another admin.")
+        if deactivating:
+            raise CannotChangeSelf(N_("You cannot deactivate yourself; ask another admin."))
+        raise CannotChangeSelf(N_("You cannot demote yourself; ask another admin."))
     if user.role == "admin" and user.active and active_admins(excluding=[user.id]) == 0:
-        raise CannotChangeSelf(f"{user.name} is the last active admin; appoint another first.")
+        raise CannotChangeSelf(
+            Phrase("{name} is the last active admin; appoint another first.", name=user.name)
+        )
 
 
 def active_admins(excluding: Iterable[int] = ()) -> int:

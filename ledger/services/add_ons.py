@@ -10,6 +10,7 @@ from ledger import rules
 from ledger.bonus.collect import lock_line_ids
 from ledger.db import db
 from ledger.errors import AlreadyReversed, NotFound
+from ledger.i18n import Phrase
 from ledger.models import Award, AwardLine, Reversal, User
 from ledger.operations import Actor, IdempotencyKey, OperationResult, run_operation
 from ledger.periods import period_at
@@ -36,7 +37,7 @@ def add_to_award(
         adder = resolve_giver(giver)
         award = db.session.get(Award, award_id)
         if award is None:
-            raise NotFound(f"There is no award {award_id}.")
+            raise NotFound(Phrase("There is no award {award_id}.", award_id=award_id))
         period = period_at(now, lock=True)
         lines = db.session.scalars(
             select(AwardLine).where(AwardLine.award_id == award.id).order_by(AwardLine.id)
@@ -45,7 +46,9 @@ def add_to_award(
         # them first orders this add-on wholly before or after any withdrawal of the award.
         lock_line_ids([line.id for line in lines])
         if db.session.scalar(select(exists().where(Reversal.award_id == award.id))):
-            raise AlreadyReversed(f"Award {award.id} was reversed; it takes no add-ons.")
+            raise AlreadyReversed(
+                Phrase("Award {id} was reversed; it takes no add-ons.", id=award.id)
+            )
         found = db.session.scalars(
             select(User).where(User.id.in_([line.recipient_id for line in lines]))
         )

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ledger import calendar, settings
 from ledger.db import db
 from ledger.errors import NotFound, PeriodClosed, ValidationFailed
+from ledger.i18n import Phrase
 from ledger.models import User
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.periods import current_period_key, ensure_period, period_at
@@ -26,12 +27,19 @@ def open_period(key: str | None, *, now: datetime, actor: Actor) -> OperationRes
     def body(ctx):
         period_key = key or current_period_key(now, zone)
         if not calendar.is_period_key(period_key):
-            raise ValidationFailed(f"{period_key!r} is not a period: use YYYY-MM or YYYY-Qn.")
+            raise ValidationFailed(
+                Phrase(
+                    "{period_key} is not a period: use YYYY-MM or YYYY-Qn.",
+                    period_key=repr(period_key),
+                )
+            )
         if calendar.period_bounds(period_key, zone)[1] <= now:
-            raise ValidationFailed(f"Period {period_key} has already ended.")
+            raise ValidationFailed(
+                Phrase("Period {period_key} has already ended.", period_key=period_key)
+            )
         period = ensure_period(period_key, zone, lock=True)
         if period.closed_at is not None:
-            raise PeriodClosed(f"Period {period.key} is closed.")
+            raise PeriodClosed(Phrase("Period {key} is closed.", key=period.key))
         people = db.session.scalars(
             select(User.id).where(User.active.is_(True), User.kind == "person").order_by(User.id)
         ).all()
@@ -59,12 +67,16 @@ def top_up(
 
     def body(ctx):
         if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= MAX_TOP_UP:
-            raise ValidationFailed(f"Top up between 1 and {MAX_TOP_UP} points.", field="points")
+            raise ValidationFailed(
+                Phrase("Top up between 1 and {MAX_TOP_UP} points.", MAX_TOP_UP=MAX_TOP_UP),
+                field="points",
+            )
         text = (reason or "").strip()
         check_text(text, "reason", multiline=True, min_visible=1)
         if not 1 <= len(text) <= MAX_REASON:
             raise ValidationFailed(
-                f"Give a reason of 1 to {MAX_REASON} characters.", field="reason"
+                Phrase("Give a reason of 1 to {MAX_REASON} characters.", MAX_REASON=MAX_REASON),
+                field="reason",
             )
         person = (
             db.session.get(User, user)
@@ -72,14 +84,14 @@ def top_up(
             else db.session.scalars(select(User).where(User.email == user.strip().lower())).first()
         )
         if person is None:
-            raise NotFound(f"No one in the directory matches {user!r}.")
+            raise NotFound(Phrase("No one in the directory matches {user}.", user=repr(user)))
         if not person.active or person.kind != "person":
             raise ValidationFailed(
-                f"{person.name} is inactive or cannot give awards.", field="user"
+                Phrase("{name} is inactive or cannot give awards.", name=person.name), field="user"
             )
         period = period_at(now, lock=True)
         if period.closed_at is not None:
-            raise PeriodClosed(f"Period {period.key} is closed.")
+            raise PeriodClosed(Phrase("Period {key} is closed.", key=period.key))
         account = ensure_allowance(ctx, person.id, period)
         post(ctx, [Move(system_account("issuance"), account, points, "top_up", memo=text)])
         return Outcome(

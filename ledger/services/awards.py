@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ledger import rules
 from ledger.db import db
 from ledger.errors import UnknownRecipient
+from ledger.i18n import Phrase
 from ledger.models import Period, User
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
 from ledger.periods import period_at
@@ -110,6 +111,7 @@ def _resolve_recipients(recipients: Sequence[int | str]) -> list[User]:
     if len(people) < len(found):
         index = len(people)
         raise UnknownRecipient(
-            f"No one in the directory matches {recipients[index]!r}.", index=index
+            Phrase("No one in the directory matches {value}.", value=repr(recipients[index])),
+            index=index,
         )
     return people

@@ -12,6 +12,7 @@ from ledger import rules
 from ledger.chat.links import check_slack_owner, check_slack_user_id
 from ledger.db import db
 from ledger.errors import NotFound, ValidationFailed
+from ledger.i18n import N_, Phrase
 from ledger.models import USER_KINDS, User
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.postings import ensure_earned
@@ -64,7 +65,10 @@ def create_user(
         check_name(name.strip())
         check_role(role)
         if kind not in USER_KINDS:
-            raise ValidationFailed(f"Kind must be one of {', '.join(USER_KINDS)}.", field="kind")
+            raise ValidationFailed(
+                Phrase("Kind must be one of {choices}.", choices=", ".join(USER_KINDS)),
+                field="kind",
+            )
         manager_id = None
         if manager is not None and manager != "":
             by = (
@@ -74,7 +78,10 @@ def create_user(
             )
             boss = db.session.scalars(select(User).where(by)).first()
             if boss is None:
-                raise ValidationFailed(f"No manager {manager!r} in the directory.", field="manager")
+                raise ValidationFailed(
+                    Phrase("No manager {manager} in the directory.", manager=repr(manager)),
+                    field="manager",
+                )
             rules.check_manager_eligible(boss.name, boss.kind, boss.active)
             manager_id = boss.id
         if employee_number is not None:
@@ -125,7 +132,9 @@ def update_user(
     """
     unknown = set(changes) - EDITABLE
     if unknown:
-        raise ValidationFailed(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+        raise ValidationFailed(
+            Phrase("These fields cannot be changed: {choices}.", choices=", ".join(sorted(unknown)))
+        )
 
     def body(ctx):
         user = _load(user_id)
@@ -191,7 +200,7 @@ def deactivate_user(user_id: int, *, now: datetime, actor: Actor) -> OperationRe
 def _load(user_id: int) -> User:
     user = db.session.get(User, user_id, populate_existing=True)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(N_("No such user."))
     return user
 
 
@@ -218,12 +227,12 @@ def _validated(user: User, changes: Mapping[str, Any]) -> dict[str, Any]:
         number = (changes["employee_number"] or "").strip() or None
         if number is not None:
             if len(number) > 64:
-                raise ValidationFailed("An employee number has at most 64 characters.")
+                raise ValidationFailed(N_("An employee number has at most 64 characters."))
             check_employee_number(number, other_than=user.id)
         values["employee_number"] = number
     if "active" in changes:
         if not isinstance(changes["active"], bool):
-            raise ValidationFailed("active is true or false.", field="active")
+            raise ValidationFailed(N_("active is true or false."), field="active")
         values["active"] = changes["active"]
     if "scim_external_id" in changes:
         values["scim_external_id"] = check_external_id(changes["scim_external_id"])

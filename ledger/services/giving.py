@@ -10,6 +10,7 @@ from ledger import rules
 from ledger.db import db
 from ledger.documents import award_document
 from ledger.errors import Forbidden, PeriodClosed, RecipientInactive, UnknownRecipient
+from ledger.i18n import N_, Phrase
 from ledger.models import Award, AwardLine, Period, User
 from ledger.notifications import excerpt, notify
 from ledger.operations import Actor, Outcome
@@ -37,9 +38,13 @@ def check_receivers(people: list[User], period: Period) -> None:
     """Refuse recipients who cannot receive points, or a period already closed."""
     for index, person in enumerate(people):
         if not person.can_receive:
-            raise RecipientInactive(f"{person.name} cannot receive points.", index=index)
+            raise RecipientInactive(
+                Phrase("{name} cannot receive points.", name=person.name), index=index
+            )
     if period.closed_at is not None:
-        raise PeriodClosed(f"Period {period.key} is closed; no more awards count in it.")
+        raise PeriodClosed(
+            Phrase("Period {key} is closed; no more awards count in it.", key=period.key)
+        )
 
 
 def give(ctx, gift: Gift, actor: Actor | None) -> Outcome:
@@ -81,9 +86,9 @@ def resolve_giver(giver: int | str) -> User:
     """Find the giver; only an active person gives."""
     user = find_user(giver)
     if user is None:
-        raise UnknownRecipient("The giver is not in the directory.", field="giver")
+        raise UnknownRecipient(N_("The giver is not in the directory."), field="giver")
     if not user.active or user.kind != "person":
-        raise Forbidden("Only active people can give awards.")
+        raise Forbidden(N_("Only active people can give awards."))
     return user
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import insert, or_, select, update
 from ledger import calendar
 from ledger.db import db
 from ledger.errors import NotFound, ValidationFailed
+from ledger.i18n import Phrase
 from ledger.models import Account, Period, Seal, Transfer
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.postings import AccountRef, Move, post, system_account
@@ -23,13 +24,17 @@ def close_period(
     """Close one period, or every ended period still open; one operation per period."""
     if key is not None:
         if not calendar.is_period_key(key):
-            raise ValidationFailed(f"{key!r} is not a period: use YYYY-MM or YYYY-Qn.")
+            raise ValidationFailed(
+                Phrase("{key} is not a period: use YYYY-MM or YYYY-Qn.", key=repr(key))
+            )
         period = db.session.scalars(select(Period).where(Period.key == key)).first()
         if period is None:
-            raise NotFound(f"Period {key} was never opened; there is nothing to close.")
+            raise NotFound(
+                Phrase("Period {key} was never opened; there is nothing to close.", key=key)
+            )
         if period.ends_at > now and not force:
             raise ValidationFailed(
-                f"Period {key} has not ended yet; pass --force to close it early."
+                Phrase("Period {key} has not ended yet; pass --force to close it early.", key=key)
             )
         keys = [key]
     else:

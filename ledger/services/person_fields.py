@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ledger import rules
 from ledger.db import db, upsert
 from ledger.errors import Taken, ValidationFailed
+from ledger.i18n import N_, Phrase
 from ledger.models import ROLES, Department, User
 from ledger.queries.org import subtree
 from ledger.text import check_text
@@ -28,7 +29,7 @@ def ensure_department(name: str) -> int:
     clean = name.strip()
     check_text(clean, "department", min_visible=1)
     if not 1 <= len(clean) <= 120:
-        raise ValidationFailed("A department name has 1 to 120 characters.", field="department")
+        raise ValidationFailed(N_("A department name has 1 to 120 characters."), field="department")
     db.session.execute(upsert(Department, {"name": clean}, ["name"]))
     return db.session.scalar(select(Department.id).where(Department.name == clean))
 
@@ -36,24 +37,30 @@ def ensure_department(name: str) -> int:
 def check_name(name: str) -> str:
     """Refuse a name that is empty or longer than 200 characters."""
     if not 1 <= len(name) <= 200:
-        raise ValidationFailed("A name has 1 to 200 characters.", field="name")
+        raise ValidationFailed(N_("A name has 1 to 200 characters."), field="name")
     return name
 
 
 def check_email(address: str, as_given: object, other_than: int | None = None) -> str:
     """Refuse an address that is malformed or already someone else's."""
     if not EMAIL.match(address) or len(address) > 254:
-        raise ValidationFailed(f"{as_given!r} is not an email address.", field="email")
+        raise ValidationFailed(
+            Phrase("{as_given} is not an email address.", as_given=repr(as_given)), field="email"
+        )
     taken = select(User.id).where(User.email == address, User.id != other_than)
     if db.session.scalar(taken):
-        raise Taken(f"{address} is already in the directory.", field="email")
+        raise Taken(
+            Phrase("{address} is already in the directory.", address=address), field="email"
+        )
     return address
 
 
 def check_role(role: object) -> object:
     """Refuse a role Baton does not know."""
     if role not in ROLES:
-        raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
+        raise ValidationFailed(
+            Phrase("Role must be one of {choices}.", choices=", ".join(ROLES)), field="role"
+        )
     return role
 
 
@@ -61,7 +68,10 @@ def check_employee_number(number: str, other_than: int | None = None) -> None:
     """Refuse an employee number that belongs to someone else."""
     taken = select(User.id).where(User.employee_number == number, User.id != other_than)
     if db.session.scalar(taken):
-        raise Taken(f"Employee number {number} belongs to someone else.", field="employee_number")
+        raise Taken(
+            Phrase("Employee number {number} belongs to someone else.", number=number),
+            field="employee_number",
+        )
 
 
 def check_external_id(value: object) -> str | None:
@@ -69,7 +79,9 @@ def check_external_id(value: object) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str) or len(value) > 255:
-        raise ValidationFailed("An externalId is text of up to 255 characters.", field="externalId")
+        raise ValidationFailed(
+            N_("An externalId is text of up to 255 characters."), field="externalId"
+        )
     check_text(value, "externalId")
     return value
 
@@ -79,13 +91,16 @@ def check_manager(user_id: int, manager_id: int | None) -> None:
     if manager_id is None:
         return
     if manager_id == user_id:
-        raise ValidationFailed("A person cannot be their own manager.", field="manager_id")
+        raise ValidationFailed(N_("A person cannot be their own manager."), field="manager_id")
     boss = db.session.get(User, manager_id)
     if boss is None:
-        raise ValidationFailed(f"No user {manager_id} to be the manager.", field="manager_id")
+        raise ValidationFailed(
+            Phrase("No user {manager_id} to be the manager.", manager_id=manager_id),
+            field="manager_id",
+        )
     rules.check_manager_eligible(boss.name, boss.kind, boss.active)
     if manager_id in subtree(user_id):
         raise ValidationFailed(
-            "That manager reports to this person: the chart would have a cycle.",
+            N_("That manager reports to this person: the chart would have a cycle."),
             field="manager_id",
         )

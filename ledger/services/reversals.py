@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ledger.bonus.collect import lock_line_ids
 from ledger.db import db, upsert
 from ledger.errors import AlreadyConverted, AlreadyReversed, NotFound, ValidationFailed
+from ledger.i18n import Phrase
 from ledger.models import Award, AwardLine, Conversion, Period, Reversal, User
 from ledger.notifications import notify
 from ledger.operations import Actor, IdempotencyKey, OperationResult, Outcome, run_operation
@@ -44,11 +45,12 @@ def reverse_award(
         check_text(text, "reason", multiline=True, min_visible=1)
         if not 1 <= len(text) <= MAX_REASON:
             raise ValidationFailed(
-                f"Give a reason of 1 to {MAX_REASON} characters.", field="reason"
+                Phrase("Give a reason of 1 to {MAX_REASON} characters.", MAX_REASON=MAX_REASON),
+                field="reason",
             )
         award = db.session.get(Award, award_id)
         if award is None:
-            raise NotFound(f"There is no award {award_id}.")
+            raise NotFound(Phrase("There is no award {award_id}.", award_id=award_id))
         return reverse_in(ctx, award, text, actor, clawback=clawback)
 
     return run_operation("reversal", body, now=now, actor=actor, idempotency=idempotency)
@@ -80,7 +82,7 @@ def reverse_in(
         ).returning(Reversal.id)
     ).scalar()
     if claimed is None:
-        raise AlreadyReversed(f"Award {award.id} has already been reversed.")
+        raise AlreadyReversed(Phrase("Award {id} has already been reversed.", id=award.id))
     # Lock the period (shared) so a close cannot slip between the check and the credit.
     period = db.session.scalars(
         select(Period)
@@ -101,8 +103,12 @@ def reverse_in(
         refuse(award)
     if converted and not clawback:
         raise AlreadyConverted(
-            f"Award {award.id} is partly paid out by a bonus run (lines "
-            f"{', '.join(map(str, converted))}); record a clawback instead.",
+            Phrase(
+                "Award {id} is partly paid out by a bonus run (lines {choices}); record a "
+                "clawback instead.",
+                id=award.id,
+                choices=", ".join(map(str, converted)),
+            ),
             lines=converted,
         )
     moves = [

@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select, update
 from ledger import calendar, rules, settings
 from ledger.db import db
 from ledger.errors import NotFound, ValidationFailed
+from ledger.i18n import N_, Phrase
 from ledger.models import Policy, ServiceKind
 from ledger.operations import Actor, OperationResult, Outcome, run_operation
 from ledger.periods import policy_for
@@ -82,12 +83,16 @@ def _check_amounts(values: dict, period_length: str) -> None:
         whole = isinstance(value, int) and not isinstance(value, bool)
         if not whole or not smallest <= value <= largest:
             raise ValidationFailed(
-                f"{name.replace('_', ' ').capitalize()} must be a whole number from "
-                f"{smallest} to {largest}.",
+                Phrase(
+                    "{setting} must be a whole number from {smallest} to {largest}.",
+                    setting=name.replace("_", " ").capitalize(),
+                    smallest=smallest,
+                    largest=largest,
+                ),
                 field=name,
             )
     if period_length not in {"month", "quarter"}:
-        raise ValidationFailed("A period is a month or a quarter.", field="period_length")
+        raise ValidationFailed(N_("A period is a month or a quarter."), field="period_length")
 
 
 def add_service_kind(
@@ -99,12 +104,16 @@ def add_service_kind(
         clean = (code or "").strip().lower()
         if not CODE.match(clean):
             raise ValidationFailed(
-                "A code has up to 40 lower-case letters, digits or hyphens, starting with a "
-                "letter.",
+                N_(
+                    "A code has up to 40 lower-case letters, digits or hyphens, starting with a "
+                    "letter."
+                ),
                 field="code",
             )
         if db.session.scalar(select(ServiceKind.id).where(ServiceKind.code == clean)):
-            raise ValidationFailed(f"There is already a service kind {clean!r}.", field="code")
+            raise ValidationFailed(
+                Phrase("There is already a service kind {clean}.", clean=repr(clean)), field="code"
+            )
         texts = _texts(name, description)
         kind_id = db.session.execute(
             insert(ServiceKind)
@@ -125,7 +134,7 @@ def update_service_kind(
     def body(ctx):
         kind = db.session.scalars(select(ServiceKind).where(ServiceKind.code == code)).first()
         if kind is None:
-            raise NotFound(f"There is no service kind {code!r}.")
+            raise NotFound(Phrase("There is no service kind {code}.", code=repr(code)))
         if not active and kind.active:
             others = db.session.scalar(
                 select(func.count())
@@ -133,7 +142,9 @@ def update_service_kind(
                 .where(ServiceKind.active.is_(True), ServiceKind.id != kind.id)
             )
             if not others:
-                raise ValidationFailed("Keep at least one service kind offered.", field="active")
+                raise ValidationFailed(
+                    N_("Keep at least one service kind offered."), field="active"
+                )
         texts = _texts(name, description)
         db.session.execute(
             update(ServiceKind)
@@ -152,7 +163,7 @@ def _texts(name: str, description: str) -> dict:
     check_text(name, "name", min_visible=1)
     check_text(description, "description", multiline=True, min_visible=1)
     if not 1 <= len(name) <= 80:
-        raise ValidationFailed("A name has 1 to 80 characters.", field="name")
+        raise ValidationFailed(N_("A name has 1 to 80 characters."), field="name")
     if not 1 <= len(description) <= 500:
-        raise ValidationFailed("A description has 1 to 500 characters.", field="description")
+        raise ValidationFailed(N_("A description has 1 to 500 characters."), field="description")
     return {"name": name, "description": description}

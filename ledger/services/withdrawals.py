@@ -9,6 +9,7 @@ from sqlalchemy import exists, select
 from ledger import rules
 from ledger.db import db
 from ledger.errors import AlreadyAddedTo, NotFound
+from ledger.i18n import Phrase
 from ledger.models import Award, Reversal
 from ledger.operations import Actor, IdempotencyKey, OperationResult, run_operation
 from ledger.services.reversals import reverse_in
@@ -27,7 +28,7 @@ def withdraw_award(
     def body(ctx):
         award = db.session.get(Award, award_id)
         if award is None:
-            raise NotFound(f"There is no award {award_id}.")
+            raise NotFound(Phrase("There is no award {award_id}.", award_id=award_id))
         rules.check_withdrawal(award.giver_id, actor.user_id, award.created_at, now)
         return reverse_in(ctx, award, rules.WITHDRAWN_REASON, actor, refuse=_refuse_if_added_to)
 
@@ -38,7 +39,9 @@ def _refuse_if_added_to(award: Award) -> None:
     """Refuse once someone's add-on stands: it was given to this award, so it must stay."""
     if db.session.scalar(select(live_add_on(award.id))):
         raise AlreadyAddedTo(
-            f"Others have added points to award {award.id}; ask an admin to reverse it."
+            Phrase(
+                "Others have added points to award {id}; ask an admin to reverse it.", id=award.id
+            )
         )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from ledger import audit
 from ledger.db import db
 from ledger.errors import LedgerError, NotFound
+from ledger.i18n import N_
 from ledger.models import User
 from ledger.operations import Actor, Outcome, run_operation
 from ledger.queries.people import user_by_email, user_by_id
@@ -79,7 +80,7 @@ def unlink_oidc_subject(user_id: int, *, now: datetime, actor: Actor) -> dict[st
     def body(ctx):
         person = db.session.get(User, user_id, populate_existing=True)
         if person is None:
-            raise NotFound("No such person.")
+            raise NotFound(N_("No such person."))
         db.session.execute(
             update(User)
             .where(User.id == user_id)

@@ -12,23 +12,26 @@ from ledger.preferences import change_language
 from tests.factories import ADMIN_ACTOR
 
 # Words that stay as they are in Chinese: names of products and standards.
-SAME_IN_CHINESE = {
-    "Baton",
-    "Slack",
-    "API",
-    "Webhook",
-    "Bearer",
-    "Authorization",
-    "CSV",
-    "JSON",
-    "English",
-}  # fmt: skip  (English: the language named in itself, to choose it)
+# Words that stay as they are in Chinese: names of products, standards and protocols, codes
+# given as examples, and "English" (the language named in itself, so anyone can choose it).
+SAME_IN_CHINESE = {"Baton", "Slack", "API", "Webhook", "Webhooks", "Bearer", "Authorization",
+                   "CSV", "JSON", "HR", "HTTP", "UTC", "ISO", "POST", "Standard", "https",
+                   "customer-first", "baton", "min", "English"}  # fmt: skip
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
-# Pages converted so far, by who sees them (a page added here must show no English).
+# Pages converted so far, by who sees them (a page added here must show no English). The audit
+# trail is left out: it names actions by their codes (sign_in, create_token), as docs/audit.md.
 PAGES = {
     "ana": ["/", "/notifications", "/settings/notifications", "/settings/language", "/tokens/",
-            "/account/password", "/no-such-page"],
-    "admin": ["/tokens/"],
+            "/account/password", "/no-such-page", "/people", "/people?q=无此人",
+            "/people/{ana}", "/people/{ben}", "/payouts", "/leaderboard", "/leaderboard/givers",
+            "/leaderboard?period=custom", "/leaderboard?period=custom&since=2026-11-01&until=x"],
+    "lead": ["/leaderboard?scope=team:{lead}", "/people/{ana}", "/insights/",
+             "/insights/service-mix", "/insights/service-map", "/insights/unrecognized",
+             "/insights/reciprocity", "/insights/participation", "/bonus/"],
+    "admin": ["/tokens/", "/admin/", "/admin/people/", "/admin/people/new",
+              "/admin/people/{ben}", "/admin/people/import", "/admin/settings",
+              "/admin/service-kinds/", "/admin/service-kinds/need",
+              "/admin/periods/", "/admin/webhooks/", "/admin/people/?q=无此人"],
     None: ["/login", "/forgot-password", "/set-password/not-a-token"],
 }  # fmt: skip
 
@@ -44,11 +47,11 @@ class _Text(HTMLParser):
         self.skip = 0
 
     def handle_starttag(self, tag, attrs):
-        self.skip += tag in {"script", "style", "code"}
+        self.skip += tag in {"script", "style", "code", "textarea"}
         self.parts += [value for name, value in attrs if name in self.SHOWN and value]
 
     def handle_endtag(self, tag):
-        self.skip -= tag in {"script", "style", "code"} and self.skip > 0
+        self.skip -= tag in {"script", "style", "code", "textarea"} and self.skip > 0
 
     def handle_data(self, data):
         if not self.skip:
@@ -83,8 +86,9 @@ def test_a_chinese_speaker_meets_no_english_on_a_converted_page(browser, org, wh
         change_language(org[who].id, "zh_Hans", now=utcnow(), actor=ADMIN_ACTOR)
         assert browser.login(org[who].email).status_code == 302
     headers = {} if who else {"Accept-Language": "zh-CN,zh;q=0.9"}
-    response = browser.get(path, headers=headers)
-    assert response.status_code in {200, 404}, (path, response.status_code)
+    response = browser.get(path.format(**{name: person.id for name, person in org.items()}),
+                           headers=headers)  # fmt: skip
+    assert response.status_code in {200, 404, 422}, (path, response.status_code)
     html = response.get_data(as_text=True)
     assert 'lang="zh-Hans"' in html
     assert english_words(html, org_data(org)) == []

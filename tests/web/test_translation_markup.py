@@ -14,43 +14,15 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 # converted (the test below fails while a converted one is still listed), never add one.
 NOT_YET_CONVERTED = frozenset(
     {
-        "admin/audit.html",
-        "admin/import.html",
-        "admin/index.html",
-        "admin/invitations.html",
-        "admin/kind_edit.html",
-        "admin/kinds.html",
-        "admin/people.html",
-        "admin/periods.html",
-        "admin/person_form.html",
-        "admin/reverse.html",
-        "admin/settings.html",
-        "admin/webhook.html",
-        "admin/webhooks.html",
-        "bonus/index.html",
-        "bonus/show.html",
         "feed/index.html",
         "give/form.html",
-        "insights/_filters.html",
-        "insights/index.html",
-        "insights/participation.html",
-        "insights/reciprocity.html",
-        "insights/service_map.html",
-        "insights/service_mix.html",
-        "insights/unrecognized.html",
-        "leaderboard/givers.html",
-        "leaderboard/index.html",
         "macros/awards.html",
-        "macros/forms.html",
-        "payouts/index.html",
-        "people/directory.html",
-        "people/person.html",
         "swagger_ui.html",
     }
 )
 ENV = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)  # only lexes, never renders
 # The list's size when it was made; lower it with each batch converted, never raise it.
-CEILING = 32
+CEILING = 4
 
 
 def all_templates() -> list[str]:

@@ -17,7 +17,7 @@ from jinja2 import Environment
 
 SLOT = "\ue000"  # stands for an expression's value in the reconstructed HTML
 GETTEXT_CALLS = frozenset({"_", "gettext", "ngettext", "pgettext", "lazy_gettext"})
-PROPER_NOUNS = ("Baton", "Slack", "CSV", "JSON", "OpenAPI", "Swagger UI", "HR")
+PROPER_NOUNS = ("Baton", "Slack", "CSV", "JSON", "OpenAPI", "Swagger UI", "HR", "HTTP")
 VISIBLE_ATTRIBUTES = frozenset({"title", "placeholder", "aria-label", "alt", "label"})
 NOT_PROSE = frozenset({"script", "style", "code", "kbd"})
 LETTERS = re.compile(r"[A-Za-z]")

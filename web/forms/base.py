@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
 from web.text import TextForm
 
-WHOLE = "Enter a whole number, such as 10."
+WHOLE = _l("Enter a whole number, such as 10.")
 AMOUNT = [
     Length(max=20),
-    Regexp(r"^\s*\d[\d,]*(\.\d+)?\s*$", message="Enter an amount like 12.50."),
+    Regexp(r"^\s*\d[\d,]*(\.\d+)?\s*$", message=_l("Enter an amount like 12.50.")),
 ]
 
 

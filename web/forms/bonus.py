@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,31 +20,31 @@ from web.text import TextForm
 
 
 class RunForm(TextForm):
-    scope = SelectField("Who", validators=[DataRequired()])
-    since = DateField("First day", validators=[InputRequired()])
-    until = DateField("Last day (included)", validators=[InputRequired()])
+    scope = SelectField(_l("Who"), validators=[DataRequired()])
+    since = DateField(_l("First day"), validators=[InputRequired()])
+    until = DateField(_l("Last day (included)"), validators=[InputRequired()])
     rule = RadioField(
-        "Rule",
-        choices=choices([("rate", "A rate per point"), ("pool", "A pool split by points")]),
+        _l("Rule"),
+        choices=choices([("rate", _l("A rate per point")), ("pool", _l("A pool split by points"))]),
         default="rate",
     )
-    amount = StringField("Rate per point, or the pool", validators=[DataRequired(), *AMOUNT])
-    currency = StringField("Currency", default="EUR", validators=[Regexp(r"^[A-Z]{3}$")])
-    cap = StringField("Most one person gets (optional)", validators=[Optional(), *AMOUNT])
+    amount = StringField(_l("Rate per point, or the pool"), validators=[DataRequired(), *AMOUNT])
+    currency = StringField(_l("Currency"), default="EUR", validators=[Regexp(r"^[A-Z]{3}$")])
+    cap = StringField(_l("Most one person gets (optional)"), validators=[Optional(), *AMOUNT])
     min_points = IntegerField(
-        "Minimum points (optional)",
+        _l("Minimum points (optional)"),
         default=0,
         validators=[Optional(), NumberRange(0, MAX_MIN_POINTS)],
     )
-    by_customers = BooleanField("Weight points by distinct customers")
+    by_customers = BooleanField(_l("Weight points by distinct customers"))
     customers_k = IntegerField(
-        "Customers that count in full",
+        _l("Customers that count in full"),
         default=DEFAULT_CUSTOMERS_K,
         validators=[Optional(), NumberRange(1, MAX_CUSTOMERS_K)],
     )
 
 
 class ConfirmForm(NonceForm):
-    confirm = BooleanField("I have checked the people and amounts above", [DataRequired()])
+    confirm = BooleanField(_l("I have checked the people and amounts above"), [DataRequired()])
     # The version of the preview on the page: the commit pays exactly it, or is refused.
     version = HiddenField(validators=[DataRequired(), Length(max=128)])

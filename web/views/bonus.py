@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ledger import calendar, clock, settings
@@ -73,7 +75,7 @@ def transition(run_id: int, verb: str):
     visible_run(run_id, current_user)  # a run outside your reach is a 404, before any form
     form = (ConfirmForm if verb == "commit" else NonceForm)()
     if not form.validate_on_submit():
-        flash("Tick the confirmation to commit the run.", "error")
+        flash(_("Tick the confirmation to commit the run."), "error")
         return redirect(url_for("bonus.show", run_id=run_id))
     body = {"version": form.version.data} if verb == "commit" else {}
     try:
@@ -81,9 +83,9 @@ def transition(run_id: int, verb: str):
             run_id, now=clock.utcnow(), actor=web_actor(), idempotency=form_key(form, body), **body
         )
     except LedgerError as error:
-        flash(STALE if error.code == "draft_stale" else translated(error.message), "error")
+        flash(str(STALE) if error.code == "draft_stale" else translated(error.message), "error")
     else:
-        flash(DONE[verb], "success")
+        flash(str(DONE[verb]), "success")
     return redirect(url_for("bonus.show", run_id=run_id))
 
 
@@ -96,14 +98,14 @@ def payroll_csv(run_id: int):
 
 
 VERBS = {"commit": commit_run, "void": void_run, "paid": mark_paid}
-STALE = (
+STALE = _l(
     "The points or amounts changed since you looked, so nothing was committed. "
     "The page now shows the new amounts: check them and commit again."
 )
 DONE = {
-    "commit": "Committed: the points are converted and the amounts are fixed.",
-    "void": "Voided: the points are back and can be converted again.",
-    "paid": "Marked as paid.",
+    "commit": _l("Committed: the points are converted and the amounts are fixed."),
+    "void": _l("Voided: the points are back and can be converted again."),
+    "paid": _l("Marked as paid."),
 }
 
 

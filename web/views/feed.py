@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ledger import clock, rules
+from ledger.i18n import translated
 from ledger.queries.feed import feed_page
 from ledger.queries.people import departments, people_search
 from ledger.queries.service_kinds import service_kinds
@@ -16,7 +17,7 @@ bp = Blueprint("feed", __name__)
 
 
 def kind_names() -> dict[str, str]:
-    return {kind["code"]: kind["name"] for kind in service_kinds(active_only=False)}
+    return {kind["code"]: translated(kind["name"]) for kind in service_kinds(active_only=False)}
 
 
 @bp.get("/feed")

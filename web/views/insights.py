@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ledger import clock
 from ledger.errors import LedgerError, http_status
+from ledger.i18n import translated
 from ledger.queries.insights import (
     insight_scope,
     reciprocity,
@@ -157,6 +158,6 @@ def _page(template: str, choice: dict, error: LedgerError | None, **context):
         error=error,
         scopes=scope_choices(current_user),
         periods=recent_period_keys(clock.utcnow(), months=6, quarters=2),
-        kind_names={kind["code"]: kind["name"] for kind in service_kinds(active_only=False)},
+        kind_names={k["code"]: translated(k["name"]) for k in service_kinds(active_only=False)},
         **context,
     ), http_status(error.code) if error else 200

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ledger import clock
 from ledger.errors import LedgerError, ValidationFailed, http_status
+from ledger.i18n import N_
 from ledger.queries.leaderboard import METRICS
 from ledger.queries.leaderboard_csv import leaderboard_table
 from ledger.queries.people import departments
@@ -18,7 +19,7 @@ from ledger.queries.service_kinds import service_kinds
 from ledger.queries.standings import standings
 from ledger.rules import DIRECTIONS
 from ledger.tokens import allowed_scopes
-from web.scopes import own_scopes, scope_label
+from web.scopes import department_label, own_scopes, scope_label
 from web.views.exports import csv_response
 
 bp = Blueprint("leaderboard", __name__)
@@ -81,7 +82,7 @@ def _ranking():
         if choice["period"] is None and (since is None or until is None):
             # A custom range without its dates used to show this month without saying so.
             raise ValidationFailed(
-                "For a custom range give both dates (From and Until); or choose a period.",
+                N_("For a custom range give both dates (From and Until); or choose a period."),
                 field="since",
             )
         ranked = standings(
@@ -101,15 +102,19 @@ def _ranking():
     return choice, ranked.rows, ranked.by_direction, None
 
 
+BAD_DATE = {
+    "since": N_("Give the From date as a date, such as 2026-11-01."),
+    "until": N_("Give the Until date as a date, such as 2026-11-01."),
+}
+
+
 def _day(text: str, name: str) -> date | None:
     if not text:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationFailed(
-            f"Give `{name}` as a date, such as 2026-11-01.", field=name
-        ) from None
+        raise ValidationFailed(BAD_DATE[name], field=name) from None
 
 
 def _scope_options() -> list[tuple[str, str]]:
@@ -117,7 +122,7 @@ def _scope_options() -> list[tuple[str, str]]:
     # Other departments only where the viewer's reach covers all their people.
     covered = departments_in_reach(current_user)
     options += [
-        (f"department:{d['id']}", f"Department: {d['name']}")
+        (f"department:{d['id']}", department_label(d["name"]))
         for d in departments()
         if d["id"] != current_user.department_id and d["id"] in covered
     ]

@@ -19,6 +19,7 @@ from ledger import calendar, settings
 from ledger.db import db
 from ledger.documents import user_reference
 from ledger.errors import ValidationFailed
+from ledger.i18n import Phrase
 from ledger.id_lists import among
 from ledger.models import Account, Award, AwardLine, Department, Period, Reversal, Transfer, User
 from ledger.periods import current_period_key
@@ -38,7 +39,9 @@ def participation(
     before it."""
     key = period or current_period_key(now, settings.timezone())
     if not calendar.is_period_key(key):
-        raise ValidationFailed(f"{key!r} is not a period: use YYYY-MM or YYYY-Qn.", field="period")
+        raise ValidationFailed(
+            Phrase("{key} is not a period: use YYYY-MM or YYYY-Qn.", key=repr(key)), field="period"
+        )
     found = insight_scope(viewer, now=now, scope=scope, period=key)
     people = found.people()
     keys = [key]

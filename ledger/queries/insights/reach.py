@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 from ledger import calendar, settings
 from ledger.db import db
 from ledger.errors import NotFound
+from ledger.i18n import N_
 from ledger.models import AwardLine, Department, Reversal, User
 from ledger.periods import current_period_key
 from ledger.queries.leaderboard import Window
@@ -71,7 +72,7 @@ def insight_scope(
     scope = scope or default_scope(viewer)
     members = leaderboard_members(scope, viewer, manage=True)
     if not covers(viewer, members):
-        raise NotFound("No such scope within your reach.")
+        raise NotFound(N_("No such scope within your reach."))
     if period is None and since is None and until is None:
         keys = period_keys_back(now, periods)
         zone = settings.timezone()

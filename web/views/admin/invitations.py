@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ledger import clock
 from ledger.errors import LedgerError
@@ -31,7 +32,7 @@ def invite_many():
     emails = [email[:254] for email in request.form.getlist("email")[:MAX_INVITATIONS]]
     people = never_signed_in(emails or None)
     if not people:
-        flash("Everyone there has signed in already: no one to invite.", "info")
+        flash(_("Everyone there has signed in already: no one to invite."), "info")
         return redirect(url_for("admin_people.index"))
     return _invite([person.id for person in people], back=url_for("admin_people.index"))
 
@@ -44,8 +45,17 @@ def _invite(user_ids: list[int], back: str):
         flash(translated(error.message), "error")
         return redirect(back)
     if mail:
-        names = issued[0].person["name"] if len(issued) == 1 else f"{len(issued)} people"
-        flash(f"Invitation mailed to {names}; the link works once, for three days.", "success")
+        if len(issued) == 1:
+            sent = _(
+                "Invitation mailed to %(name)s; the link works once, for three days.",
+                name=issued[0].person["name"],
+            )
+        else:
+            sent = _(
+                "Invitations mailed to %(count)s people; each link works once, for three days.",
+                count=len(issued),
+            )
+        flash(sent, "success")
         return redirect(back)
     # No mail here: the admin hands the links over, as with `flask ledger set-password`.
     return render_template("admin/invitations.html", issued=issued, back=back)

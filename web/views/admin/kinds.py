@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ledger import clock
 from ledger.errors import LedgerError
@@ -32,7 +33,7 @@ def index():
         except LedgerError as error:
             show_refusal(form, error)
         else:
-            flash(f"Added the service kind {form.name.data}.", "success")
+            flash(_("Added the service kind %(name)s.", name=form.name.data), "success")
             return redirect(url_for(".index"))
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -60,7 +61,7 @@ def edit(code: str):
         except LedgerError as error:
             show_refusal(form, error)
         else:
-            flash(f"Saved the service kind {form.name.data}.", "success")
+            flash(_("Saved the service kind %(name)s.", name=form.name.data), "success")
             return redirect(url_for(".index"))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/kind_edit.html", kind=kind, form=form), status

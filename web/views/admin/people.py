@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ledger import clock
 from ledger.errors import LedgerError
@@ -35,7 +36,7 @@ def _manager_choices(excluding: int | None = None, current: dict | None = None):
     if current is not None and current["id"] not in {p["id"] for p in people}:
         label = f"{current['name']} ({current['email']}, not an active person)"
         pairs.insert(0, (current["id"], label))
-    return choices([(0, "No manager"), *pairs])
+    return choices([(0, _("No manager")), *pairs])
 
 
 @bp.get("/")
@@ -78,7 +79,7 @@ def new():
         except LedgerError as error:
             show_refusal(form, error)
         else:
-            flash(f"Added {result.document['name']} to the directory.", "success")
+            flash(_("Added %(name)s to the directory.", name=result.document["name"]), "success")
             return redirect(url_for(".index", q=result.document["email"]))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/person_form.html", form=form, person=None), status
@@ -110,7 +111,7 @@ def edit(user_id: int):
         except LedgerError as error:
             show_refusal(form, error)
         else:
-            flash(f"Saved {form.name.data}.", "success")
+            flash(_("Saved %(name)s.", name=form.name.data), "success")
             return redirect(url_for(".edit", user_id=user_id))
     status = 422 if request.method == "POST" else 200
     signed_in = user.signed_in_at is not None
@@ -126,7 +127,7 @@ def set_active(user_id: int):
     activate = request.form.get("active") == "1"
     if not activate and request.form.get("confirm") != "yes":
         # One stray click must not end someone's access: the form asks for a tick first.
-        flash("Nothing changed: tick “Yes, deactivate” to confirm.", "error")
+        flash(_("Nothing changed: tick “Yes, deactivate” to confirm."), "error")
         return redirect(url_for(".edit", user_id=user_id))
     try:
         if activate:
@@ -137,10 +138,12 @@ def set_active(user_id: int):
         flash(translated(error.message), "error")
     else:
         flash(
-            "Reactivated."
+            _("Reactivated.")
             if activate
-            else "Deactivated: their sessions and tokens ended, "
-            "their open allowance expired; earned points stay eligible for bonuses.",
+            else _(
+                "Deactivated: their sessions and tokens ended, "
+                "their open allowance expired; earned points stay eligible for bonuses."
+            ),
             "success",
         )
     return redirect(url_for(".edit", user_id=user_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from ledger import clock
 from ledger.errors import LedgerError
@@ -39,8 +40,12 @@ def open_current():
     else:
         document = result.document
         flash(
-            f"Period {document['period']} is open: {document['people']} people, "
-            f"{document['granted']} new allowances granted.",
+            _(
+                "Period %(period)s is open: %(people)s people, %(granted)s new allowances granted.",
+                period=document["period"],
+                people=document["people"],
+                granted=document["granted"],
+            ),
             "success",
         )
     return redirect(url_for(".index"))
@@ -51,7 +56,7 @@ def open_current():
 def close():
     form = ClosePeriodForm()
     if not form.validate_on_submit():
-        flash("Choose a period to close.", "error")
+        flash(_("Choose a period to close."), "error")
         return redirect(url_for(".index"))
     try:
         results = close_period(
@@ -66,11 +71,16 @@ def close():
         for result in results:
             document = result.document
             if document["already_closed"]:
-                flash(f"Period {document['period']} was already closed.", "info")
+                flash(_("Period %(period)s was already closed.", period=document["period"]), "info")
             else:
                 flash(
-                    f"Closed {document['period']}: {document['expired']} unspent points "
-                    f"expired from {document['accounts']} allowances.",
+                    _(
+                        "Closed %(period)s: %(expired)s unspent points expired from "
+                        "%(accounts)s allowances.",
+                        period=document["period"],
+                        expired=document["expired"],
+                        accounts=document["accounts"],
+                    ),
                     "success",
                 )
     return redirect(url_for(".index"))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ledger import clock
 from ledger.errors import LedgerError
+from ledger.i18n import translated
 from ledger.queries.feed import award_by_id
 from ledger.queries.service_kinds import service_kinds
 from ledger.services import reverse_award
@@ -31,7 +33,7 @@ def form(award_id: int):
             flash(_done_message(result), "success")
             return redirect(url_for("feed.index", highlight=award_id, _anchor=f"award-{award_id}"))
     form.renew_nonce()
-    kinds = {kind["code"]: kind["name"] for kind in service_kinds(active_only=False)}
+    kinds = {kind["code"]: translated(kind["name"]) for kind in service_kinds(active_only=False)}
     status = 422 if request.method == "POST" else 200
     return render_template("admin/reverse.html", award=award, form=form, kinds=kinds), status
 
@@ -45,9 +47,9 @@ def _reverse(award_id: int, form: ReversalForm):
 
 def _done_message(result) -> str:
     returned = result.document["points_returned"]
-    where = (
-        "the giver's allowance"
-        if result.document["returned_to"] == "allowance"
-        else "expired points (its period is closed)"
+    if result.document["returned_to"] == "allowance":
+        return _("Reversed: %(points)s points went back to the giver's allowance.", points=returned)
+    return _(
+        "Reversed: %(points)s points went to expired points (its period is closed).",
+        points=returned,
     )
-    return f"Reversed: {returned} points went back to {where}."

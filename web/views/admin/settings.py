@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ledger import clock
 from ledger.errors import LedgerError
@@ -34,9 +35,8 @@ def allowance():
         except LedgerError as error:
             show_refusal(form, error)
         else:
-            flash(
-                f"Saved. The new rules apply from {result.document['effective_from']}.", "success"
-            )
+            day = result.document["effective_from"]
+            flash(_("Saved. The new rules apply from %(day)s.", day=day), "success")
             return redirect(url_for(".allowance"))
     return _render(form, _top_up_form(), overview)
 
@@ -61,8 +61,12 @@ def add_top_up():
         else:
             document = result.document
             flash(
-                f"Added {document['points']} points to {document['user']['name']}'s allowance "
-                f"for {document['period']}.",
+                _(
+                    "Added %(points)s points to %(name)s's allowance for %(period)s.",
+                    points=document["points"],
+                    name=document["user"]["name"],
+                    period=document["period"],
+                ),
                 "success",
             )
             return redirect(url_for(".allowance"))
@@ -74,7 +78,7 @@ def add_top_up():
 def _top_up_form() -> TopUpForm:
     form = TopUpForm()
     people = [(p["id"], f"{p['name']} ({p['email']})") for p in people_search()]
-    form.user.choices = choices([(0, "Choose a person"), *people])
+    form.user.choices = choices([(0, _("Choose a person")), *people])
     if request.method == "GET":
         form.renew_nonce()
     return form

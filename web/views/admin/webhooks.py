@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length
 
@@ -28,17 +30,18 @@ SHOWN_DELIVERIES = 50
 
 class WebhookForm(TextForm):
     url = StringField(
-        "Endpoint URL", validators=[DataRequired("Give the endpoint's URL."), Length(max=2000)]
+        _l("Endpoint URL"),
+        validators=[DataRequired(_l("Give the endpoint's URL.")), Length(max=2000)],
     )
     events = SelectMultipleField(
-        "Events",
+        _l("Events"),
         choices=[SelectChoice(value=name, label=name) for name in EVENT_TYPES],
         default=["award.created"],
-        validators=[DataRequired("Choose at least one event.")],
+        validators=[DataRequired(_l("Choose at least one event."))],
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),
     )
-    description = TextAreaField("Description", validators=[Length(max=500)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=500)])
 
 
 class ConfirmForm(TextForm):
@@ -78,7 +81,7 @@ def show(webhook_id: int):
 @role_required("admin")
 def delete(webhook_id: int):
     delete_webhook(webhook_id, now=clock.utcnow(), actor=web_actor())
-    flash(f"Deleted webhook {webhook_id}; nothing more is sent to it.", "success")
+    flash(_("Deleted webhook %(id)s; nothing more is sent to it.", id=webhook_id), "success")
     return redirect(url_for(".index"))
 
 
@@ -86,5 +89,5 @@ def delete(webhook_id: int):
 @role_required("admin")
 def retry(webhook_id: int, delivery_id: int):
     retry_delivery(webhook_id, delivery_id, now=clock.utcnow(), actor=web_actor())
-    flash(f"Delivery {delivery_id} will be sent again in a moment.", "success")
+    flash(_("Delivery %(id)s will be sent again in a moment.", id=delivery_id), "success")
     return redirect(url_for(".show", webhook_id=webhook_id))
