@@ -24,13 +24,13 @@ from ledger.models.reach import (
     NotificationSetting,
     SlackLink,
 )
-from ledger.models.rollups import RecipientMonth
 from ledger.models.requests import (
     REQUEST_EVENT_KINDS,
     RequestAwardLine,
     ServiceRequest,
     ServiceRequestEvent,
 )
+from ledger.models.rollups import RecipientMonth
 from ledger.models.tokens import SCOPES, ApiToken
 
 APPEND_ONLY_TABLES = (
