@@ -182,9 +182,16 @@ def _reject(ctx, kind, actor, idempotency, error: LedgerError):
     return "rejected", document, ctx.operation_id, False
 
 
+# Up to this many outbox events join the result and the audit event in one statement (7 bind
+# parameters each); an award has one or two.
+ONE_STATEMENT_EVENTS = 100
+
+
 def _record(ctx, kind, actor: Actor, idempotency, status, document, outcome, result_code, events):
     """Store the result, the audit event and the outbox events: one statement on PostgreSQL
-    (data-modifying CTEs), three on SQLite, which has no DML in a WITH."""
+    (data-modifying CTEs), three on SQLite, which has no DML in a WITH, and three as well for an
+    operation with many events (an HR import), whose one VALUES list would pass PostgreSQL's
+    65,535 bind parameters; the outbox rows then go as one executemany."""
     # Round-trip through JSON so the first answer is built from what a replay will read.
     stored = canonical(document)
     document.clear()
@@ -206,7 +213,7 @@ def _record(ctx, kind, actor: Actor, idempotency, status, document, outcome, res
         idempotency_key=idempotency.key if idempotency else None,
     )
     rows = event_rows(events, now=ctx.now, operation_id=ctx.operation_id)
-    if db.session.get_bind().dialect.name != "postgresql":
+    if db.session.get_bind().dialect.name != "postgresql" or len(rows) > ONE_STATEMENT_EVENTS:
         db.session.execute(result)
         db.session.execute(event)
         if rows:
