@@ -94,6 +94,19 @@ def test_a_chinese_speaker_meets_no_english_on_a_converted_page(browser, org, wh
     assert english_words(html, org_data(org)) == []
 
 
+def test_a_chinese_speaker_reads_an_award_card_in_chinese(browser, org):
+    from tests.web.conftest import give
+
+    give(
+        org["lead"], [org["ana"], org["ben"]], points=5, message="谢谢你们及时又清楚的交接说明文档"
+    )
+    change_language(org["ana"].id, "zh_Hans", now=utcnow(), actor=ADMIN_ACTOR)
+    assert browser.login(org["ana"].email).status_code == 302
+    html = browser.get(f"/people/{org['ana'].id}").get_data(as_text=True)
+    assert "感谢了" in html and "每人 5 积分" in html
+    assert english_words(html, org_data(org)) == []
+
+
 def test_the_english_check_notices_an_english_sentence():
     # Negative control: the same check finds English left on a page.
     html = "<main><p>积分</p><p title='Give points'>Ana Alvarez</p><code>/baton help</code></main>"
