@@ -25,7 +25,7 @@ PAGES = {
             "/account/password", "/no-such-page", "/people", "/people?q=无此人",
             "/people/{ana}", "/people/{ben}", "/payouts", "/leaderboard", "/leaderboard/givers",
             "/leaderboard?period=custom", "/leaderboard?period=custom&since=2026-11-01&until=x",
-            "/feed", "/feed?kind=handoff"],
+            "/feed", "/feed?kind=handoff", "/give", "/give?q=无此人"],
     "lead": ["/leaderboard?scope=team:{lead}", "/people/{ana}", "/insights/",
              "/insights/service-mix", "/insights/service-map", "/insights/unrecognized",
              "/insights/reciprocity", "/insights/participation", "/bonus/"],
