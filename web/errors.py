@@ -14,14 +14,15 @@ from web.i18n import browser_language
 
 RETRY_AFTER_SECONDS = "5"
 
+# Werkzeug's names for the statuses (as English pages always showed them), translatable.
 TITLES = {
-    400: _l("Bad request"),
+    400: _l("Bad Request"),
     403: _l("Forbidden"),
-    404: _l("Not found"),
-    405: _l("Method not allowed"),
-    413: _l("Too large"),
-    429: _l("Too many requests"),
-    500: _l("Something went wrong"),
+    404: _l("Not Found"),
+    405: _l("Method Not Allowed"),
+    413: _l("Request Entity Too Large"),
+    429: _l("Too Many Requests"),
+    500: _l("Internal Server Error"),
 }
 ADVICE = {
     400: _l("The form was stale or incomplete. Go back, reload the page and try again."),

@@ -24,7 +24,8 @@ PAGES = {
     "ana": ["/", "/notifications", "/settings/notifications", "/settings/language", "/tokens/",
             "/account/password", "/no-such-page", "/people", "/people?q=无此人",
             "/people/{ana}", "/people/{ben}", "/payouts", "/leaderboard", "/leaderboard/givers",
-            "/leaderboard?period=custom", "/leaderboard?period=custom&since=2026-11-01&until=x"],
+            "/leaderboard?period=custom", "/leaderboard?period=custom&since=2026-11-01&until=x",
+            "/feed", "/feed?kind=handoff", "/give", "/give?q=无此人"],
     "lead": ["/leaderboard?scope=team:{lead}", "/people/{ana}", "/insights/",
              "/insights/service-mix", "/insights/service-map", "/insights/unrecognized",
              "/insights/reciprocity", "/insights/participation", "/bonus/"],
@@ -92,6 +93,20 @@ def test_a_chinese_speaker_meets_no_english_on_a_converted_page(browser, org, wh
     html = response.get_data(as_text=True)
     assert 'lang="zh-Hans"' in html
     assert english_words(html, org_data(org)) == []
+
+
+def test_a_chinese_speaker_reads_an_award_card_in_chinese(browser, org):
+    from tests.web.conftest import give
+
+    give(
+        org["lead"], [org["ana"], org["ben"]], points=5, message="谢谢你们及时又清楚的交接说明文档"
+    )
+    change_language(org["ana"].id, "zh_Hans", now=utcnow(), actor=ADMIN_ACTOR)
+    assert browser.login(org["ana"].email).status_code == 302
+    for path in (f"/people/{org['ana'].id}", "/feed", "/"):
+        html = browser.get(path).get_data(as_text=True)
+        assert "感谢了" in html and "每人 5 积分" in html, path
+        assert english_words(html, org_data(org)) == [], path
 
 
 def test_the_english_check_notices_an_english_sentence():

@@ -14,15 +14,12 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 # converted (the test below fails while a converted one is still listed), never add one.
 NOT_YET_CONVERTED = frozenset(
     {
-        "feed/index.html",
-        "give/form.html",
-        "macros/awards.html",
         "swagger_ui.html",
     }
 )
 ENV = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)  # only lexes, never renders
 # The list's size when it was made; lower it with each batch converted, never raise it.
-CEILING = 4
+CEILING = 1
 
 
 def all_templates() -> list[str]:

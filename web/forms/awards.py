@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
@@ -13,46 +14,56 @@ from web.text import TextRule
 
 class GiveForm(NonceForm):
     recipients = SelectMultipleField(
-        "Who served you?",
+        _l("Who served you?"),
         coerce=int,
         validate_choice=False,  # the ledger names an unknown or inactive person precisely
-        validators=[DataRequired("Choose at least one person to thank.")],
+        validators=[DataRequired(_l("Choose at least one person to thank."))],
     )
     points = IntegerField(
-        "Points for each person",
+        _l("Points for each person"),
         validators=[
-            InputRequired("Enter how many points each person gets."),
-            NumberRange(min=1, message="Give at least 1 point to each person."),
+            InputRequired(_l("Enter how many points each person gets.")),
+            NumberRange(min=1, message=_l("Give at least 1 point to each person.")),
             NumberRange(
                 max=rules.MAX_POINTS_PER_RECIPIENT,
-                message=f"Give at most {rules.MAX_POINTS_PER_RECIPIENT} points to each person.",
+                message=_l(
+                    "Give at most %(most)s points to each person.",
+                    most=rules.MAX_POINTS_PER_RECIPIENT,
+                ),
             ),
         ],
     )
     service_kind = RadioField(
-        "How did they serve you?",
-        validators=[InputRequired("Choose how they served you.")],
+        _l("How did they serve you?"),
+        validators=[InputRequired(_l("Choose how they served you."))],
     )
     message = TextAreaField(
-        "Your message",
+        _l("Your message"),
         validators=[
-            DataRequired("Write a message saying how they served you."),
+            DataRequired(_l("Write a message saying how they served you.")),
             TextRule(multiline=True, min_visible=rules.MIN_MESSAGE),
             Length(
                 min=rules.MIN_MESSAGE,
                 max=rules.MAX_MESSAGE,
-                message=f"Write {rules.MIN_MESSAGE} to {rules.MAX_MESSAGE} characters saying "
-                "how they served you.",
+                message=_l(
+                    _l("Write %(least)s to %(most)s characters saying how they served you."),
+                    least=rules.MIN_MESSAGE,
+                    most=rules.MAX_MESSAGE,
+                ),
             ),
         ],
     )
 
-    proactive = BooleanField("They helped before I asked (no request behind it)")
+    proactive = BooleanField(_l("They helped before I asked (no request behind it)"))
 
     def validate_recipients(self, field) -> None:
         if len(field.data or []) > rules.MAX_RECIPIENTS:
             raise ValidationError(
-                f"Choose at most {rules.MAX_RECIPIENTS} people; you chose {len(field.data)}."
+                gettext(
+                    _l("Choose at most %(most)s people; you chose %(count)s."),
+                    most=rules.MAX_RECIPIENTS,
+                    count=len(field.data),
+                )
             )
 
     def fields_for_hash(self) -> dict:
@@ -72,24 +83,35 @@ class AddOnForm(NonceForm):
         validators=[
             InputRequired(_l("Enter how many points each person gets from you.")),
             NumberRange(min=1, message=_l("Add at least 1 point.")),
-            NumberRange(max=rules.MAX_POINTS_PER_RECIPIENT, message=_l("Add fewer points.")),
+            NumberRange(
+                max=rules.MAX_POINTS_PER_RECIPIENT,
+                message=_l(
+                    "Add at most %(most)s points to each person.",
+                    most=rules.MAX_POINTS_PER_RECIPIENT,
+                ),
+            ),
         ],
     )
     message = TextAreaField(
         _l("Your message (optional)"),
         validators=[
             TextRule(multiline=True),
-            Length(max=rules.MAX_MESSAGE, message=_l("Keep the message under 1000 characters.")),
+            Length(
+                max=rules.MAX_MESSAGE,
+                message=_l("Keep it under %(most)s characters.", most=rules.MAX_MESSAGE),
+            ),
         ],
     )
 
 
 class ReversalForm(NonceForm):
     reason = TextAreaField(
-        "Why is this award reversed?",
+        _l("Why is this award reversed?"),
         validators=[
-            DataRequired("Give the reason; it is kept in the audit trail."),
-            Length(max=1000, message="Keep the reason under 1000 characters."),
+            DataRequired(_l("Give the reason; it is kept in the audit trail.")),
+            Length(max=1000, message=_l("Keep the reason under 1000 characters.")),
         ],
     )
-    clawback = BooleanField("If some of it was already paid out, claw it back from later bonuses")
+    clawback = BooleanField(
+        _l("If some of it was already paid out, claw it back from later bonuses")
+    )

@@ -11,6 +11,11 @@
   var points = document.getElementById("points");
   var cost = document.getElementById("cost");
   var remaining = parseInt(document.getElementById("remaining").dataset.remaining, 10) || 0;
+  // The page's language: sentences from data-words, each {name} filled in by say().
+  var phrases = JSON.parse(form.dataset.words || "{}");
+  function say(key, values) {
+    return (phrases[key] || key).replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
 
   function applyFilter() {
     var words = filter.value.toLowerCase().trim().split(/\s+/).filter(Boolean);
@@ -25,7 +30,7 @@
       if (match) found += 1;
     });
     noMatch.hidden = found > 0;
-    status.textContent = words.length ? shown + " people shown" : "";
+    status.textContent = words.length ? say("shown", {count: shown}) : "";
   }
 
   function chosen() {
@@ -52,8 +57,8 @@
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "secondary outline remove-chosen";
-      remove.textContent = "Remove";
-      remove.setAttribute("aria-label", "Remove " + item.dataset.name);
+      remove.textContent = say("remove", {});
+      remove.setAttribute("aria-label", say("remove_name", {name: item.dataset.name}));
       remove.addEventListener("click", function () {
         box.checked = false;
         renderChosen();
@@ -72,16 +77,14 @@
     var people = chosen();
     if (!people || !(each > 0)) {
       cost.textContent = people
-        ? people + (people === 1 ? " person" : " people") + " chosen. Enter the points for each."
-        : "Choose people and points to see the total.";
+        ? say(people === 1 ? "chosen_one" : "chosen_many", {count: people})
+        : say("choose", {});
       return;
     }
     var total = each * people;
-    var text = "Total: " + each + " × " + people + (people === 1 ? " person" : " people") +
-      " = " + total + " points; " + (remaining - total) + " left after this award.";
-    cost.textContent = total > remaining
-      ? "Total: " + total + " points, more than the " + remaining + " you have left. Choose fewer people or points."
-      : text;
+    var values = {each: each, count: people, total: total, left: remaining - total, remaining: remaining};
+    var text = say(people === 1 ? "total_one" : "total_many", values);
+    cost.textContent = total > remaining ? say("over", values) : text;
     cost.classList.toggle("over", total > remaining);
   }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ledger import clock
@@ -58,11 +59,16 @@ def _give(form: GiveForm):
 
 def _done(result):
     award = result.document
-    names = ", ".join(line["recipient"]["name"] for line in award["lines"])
+    names = _(", ").join(line["recipient"]["name"] for line in award["lines"])
     if result.replayed:
-        flash(f"That award to {names} was already recorded; it counts once.", "info")
+        flash(
+            _("That award to %(names)s was already recorded; it counts once.", names=names), "info"
+        )
     else:
-        flash(f"Thank you! {names} received your points; everyone can see it below.", "success")
+        flash(
+            _("Thank you! %(names)s received your points; everyone can see it below.", names=names),
+            "success",
+        )
     return redirect(url_for("feed.index", highlight=award["id"], _anchor=f"award-{award['id']}"))
 
 
