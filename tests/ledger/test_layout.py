@@ -7,7 +7,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ROW = re.compile(r"^\| `([^`]+)` \| (.*) \|$")
-MAX_LINES = 250
+# Issue 10 asks for "about 250": ten lines of slack, so that one added function does not force
+# a split in the middle of another change; past it, split the module by concern.
+MAX_LINES = 260
 SKIPPED = {"migrations", "tests", ".venv", "node_modules", "build"}
 NAMED = re.compile(r"`(\w[\w./-]*(?:/|\.py))`")  # a URL path starts with /
 
