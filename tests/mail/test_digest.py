@@ -91,7 +91,8 @@ def test_a_week_that_has_not_ended_is_refused(app, team):
 
 def test_the_worker_schedule_asks_for_digests_on_its_interval(smtp, team, app):
     app.config["BATON_DIGEST_INTERVAL"] = "60"
-    app.config["BATON_SEAL_INTERVAL"] = "0"  # off: only the digest chore runs here
+    app.config["BATON_SEAL_INTERVAL"] = "0"  # off, as the overdue-request chore below:
+    app.config["BATON_OVERDUE_INTERVAL"] = "0"  # only the digest chore runs here
     seconds = [0.0]
     schedule = Schedule()
     assert schedule.run_due(AFTER, clock=lambda: seconds[0]) == ["digests"]
@@ -105,5 +106,6 @@ def test_the_worker_schedule_asks_for_digests_on_its_interval(smtp, team, app):
 
 def test_without_mail_the_schedule_asks_for_no_digest(app, team):
     app.config["BATON_SEAL_INTERVAL"] = "0"
+    app.config["BATON_OVERDUE_INTERVAL"] = "0"
     assert Schedule().run_due(AFTER) == []
     assert events("digest.weekly") == []
