@@ -39,7 +39,8 @@ run: install
 	$(BIN)/flask ledger seed-demo --if-empty
 	@$(BIN)/flask ledger demo-logins --url http://$(HOST):$(PORT)/
 	@# honcho runs the Procfile: the web server and one delivery worker; Ctrl-C stops both.
-	HOST=$(HOST) $(BIN)/honcho start --no-colour -f Procfile -p $(PORT)
+	@# Links in mail (unsubscribe, settings) point at this server unless BATON_BASE_URL says otherwise.
+	HOST=$(HOST) BATON_BASE_URL=$${BATON_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/honcho start --no-colour -f Procfile -p $(PORT)
 
 # Lint, then the fast tests in parallel, then the heavy groups serially, then the browser;
 # last, the proving tests' figures (build/guarantees/) against their floors (ops/guarantees.json).
