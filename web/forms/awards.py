@@ -46,7 +46,7 @@ class GiveForm(NonceForm):
                 min=rules.MIN_MESSAGE,
                 max=rules.MAX_MESSAGE,
                 message=_l(
-                    _l("Write %(least)s to %(most)s characters saying how they served you."),
+                    "Write %(least)s to %(most)s characters saying how they served you.",
                     least=rules.MIN_MESSAGE,
                     most=rules.MAX_MESSAGE,
                 ),
